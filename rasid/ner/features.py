@@ -1,0 +1,223 @@
+"""Fast CRF feature extraction for Arabic NER.
+
+Per-word-type features are computed once and cached (word types repeat a lot);
+sentence-level work is only the window assembly, bigrams and gazetteer span matching.
+Runtime needs only the stdlib.
+"""
+from __future__ import annotations
+
+import os
+import re
+
+from .textnorm import normalize, split_prefix, split_suffix, strip_conj, strip_punct
+
+# Hand-written trigger words (normalised forms, clitics stripped).
+PER_TRIGGERS = set(normalize(w) for w in """
+الرئيس رئيس الرئيسة رئيسة السيد السيده الشيخ الملك الامير الاميره الملكه وزير الوزير وزيره الوزيره
+نائب النائب المستشار مستشار المتحدث متحدث الجنرال اللواء العقيد العميد الدكتور د الاستاذ الامام البابا
+الحاج المدرب مدرب اللاعب لاعب الفنان الفنانه المطرب المطربه الكاتب الشاعر المخرج الممثل الممثله
+قال قالت اضاف اضافت اكد اكدت اعلن اعلنت صرح صرحت اوضح اوضحت اشار اشارت ذكر ذكرت اعتبر
+الزعيم زعيم القائد قائد المرشد السفير سفير الوزيرة المبعوث مبعوث المندوب الامين امين السناتور
+ابو ام بن ابن بنت
+""".split())
+ORG_TRIGGERS = set(normalize(w) for w in """
+وزاره حزب منظمه شركه جامعه وكاله مجلس جمعيه اتحاد هيئه بنك مصرف حركه جبهه صحيفه مؤسسه مركز
+معهد نادي فريق منتخب محكمه لجنه برلمان الكونغرس مجموعه تنظيم جيش قوات اذاعه تلفزيون قناه مجله
+الامم المتحده صندوق برنامج مكتب سلطه مصلحه ادارة اداره دائره نقابه رابطه مجمع كليه مستشفي
+""".split())
+LOC_TRIGGERS = set(normalize(w) for w in """
+مدينه محافظه ولايه اقليم منطقه عاصمه العاصمه جزيره جزر بحر نهر جبل قريه بلده دوله شمال جنوب شرق غرب
+وسط شمالي جنوبي شرقي غربي في الي من قرب بالقرب ضواحي مقاطعه
+""".split())
+MISC_TRIGGERS = set(normalize(w) for w in """
+كاس بطوله جائزه دوري مهرجان مؤتمر معاهده اتفاقيه اتفاق حرب عمليه كتاب فيلم
+""".split())
+
+_LATIN = re.compile(r"[A-Za-z]")
+_DIGIT = re.compile(r"\d")
+_ARAB = re.compile("[\u0621-\u064a]")
+
+
+def _shape(w: str) -> str:
+    if _ARAB.search(w):
+        if _DIGIT.search(w):
+            return "ARD"
+        return "AR" if w.isalnum() else "ARP"
+    if _LATIN.search(w):
+        return "LAT"
+    if _DIGIT.search(w):
+        return "NUM"
+    return "PUNCT"
+
+
+def _lenb(n: int) -> str:
+    return str(n) if n < 8 else "8+"
+
+
+class FeatureExtractor:
+    """Turns a token sequence into crfsuite feature lists, with a per-type cache."""
+
+    def __init__(self, clusters_raw: dict | None = None, clusters_stem: dict | None = None,
+                 gazetteer: dict | None = None, window: int = 2, max_cache: int = 500_000):
+        self.cr = clusters_raw or {}
+        self.cs = clusters_stem or {}
+        g = gazetteer or {}
+        self.per_tok = g.get("PER_TOK", set())
+        self.norp = g.get("NORP", set())
+        # multi-word gazetteer index: first token -> list of (tuple tokens, type)
+        self.spans: dict[str, list[tuple[tuple[str, ...], str]]] = {}
+        self.single: dict[str, str] = {}
+        for typ in ("LOC", "ORG"):
+            for e in g.get(typ, ()):
+                toks = tuple(e.split())
+                if len(toks) == 1:
+                    self.single.setdefault(toks[0], typ)
+                else:
+                    self.spans.setdefault(toks[0], []).append((toks, typ))
+        for lst in self.spans.values():
+            lst.sort(key=lambda x: -len(x[0]))
+        self.window = window
+        self.max_cache = max_cache
+        self._cache: dict[str, tuple] = {}
+
+    # -- per-type features ------------------------------------------------------------
+    def _type_feats(self, w: str) -> tuple:
+        c = self._cache.get(w)
+        if c is not None:
+            return c
+        bare = strip_punct(w)
+        n = normalize(bare)
+        pfx, stem = split_prefix(n)
+        conj = strip_conj(n)
+        stem2, sfx = split_suffix(stem)
+        own = ["b", "w=" + w, "n=" + n, "s=" + stem, "c=" + conj, "pf=" + pfx,
+               "sh=" + _shape(w), "ln=" + _lenb(len(n))]
+        if bare != w:
+            own.append("pw=" + (w[0] if not w[0].isalnum() else "") + "_" + (w[-1] if not w[-1].isalnum() else ""))
+        for k in (1, 2, 3, 4):
+            if len(n) > k:
+                own.append(f"s{k}=" + n[-k:])
+            if len(stem) > k:
+                own.append(f"p{k}=" + stem[:k])
+                own.append(f"ss{k}=" + stem[-k:])
+        if sfx:
+            own.append("sx=" + sfx)
+            own.append("s2=" + stem2)
+        ctx = ["n=" + n, "s=" + stem, "pf=" + pfx]
+        # clusters
+        cl = self.cr.get(n) or self.cr.get(conj)
+        if cl is not None:
+            for i, cid in enumerate(cl):
+                own.append(f"cr{i}={cid}")
+            ctx.append("cr1=" + cl[1])
+            ctx.append("cr2=" + cl[2])
+        else:
+            own.append("cr=none")
+        cs = self.cs.get(stem)
+        if cs is not None:
+            for i, cid in enumerate(cs):
+                own.append(f"cs{i}={cid}")
+            ctx.append("cs1=" + cs[1])
+            ctx.append("cs2=" + cs[2])
+        # gazetteers / triggers (on stem and conj-stripped forms)
+        gz = []
+        if stem in self.per_tok or conj in self.per_tok or n in self.per_tok:
+            gz.append("gPER")
+        if n in self.norp or stem in self.norp or conj in self.norp:
+            gz.append("gNORP")
+        st = self.single.get(n) or self.single.get(conj) or self.single.get(stem)
+        if st:
+            gz.append("g1" + st)
+        if stem in PER_TRIGGERS or conj in PER_TRIGGERS or n in PER_TRIGGERS:
+            gz.append("tPER")
+        if stem in ORG_TRIGGERS or conj in ORG_TRIGGERS or n in ORG_TRIGGERS:
+            gz.append("tORG")
+        if stem in LOC_TRIGGERS or n in LOC_TRIGGERS:
+            gz.append("tLOC")
+        if stem in MISC_TRIGGERS or conj in MISC_TRIGGERS:
+            gz.append("tMISC")
+        own.extend(gz)
+        ctx.extend(gz)
+        keys = (n, conj, stem)
+        res = (own, {o: [f"{o}:{f}" for f in ctx] for o in range(-self.window, self.window + 1) if o}, keys)
+        if len(self._cache) < self.max_cache:
+            self._cache[w] = res
+        return res
+
+    # -- gazetteer span matching -------------------------------------------------------
+    def _span_feats(self, types: list[tuple]) -> list[list[str]]:
+        L = len(types)
+        out: list[list[str]] = [[] for _ in range(L)]
+        if not self.spans:
+            return out
+        norms = [t[2][0] for t in types]
+        i = 0
+        while i < L:
+            matched = 0
+            for key in set(types[i][2]):
+                for toks, typ in self.spans.get(key, ()):
+                    m = len(toks)
+                    if m <= matched or i + m > L:
+                        continue
+                    ok = True
+                    for j in range(1, m):
+                        if norms[i + j] != toks[j]:
+                            ok = False
+                            break
+                    if ok:
+                        matched = m
+                        out[i].append("gB" + typ)
+                        for j in range(1, m):
+                            out[i + j].append("gI" + typ)
+                        break
+            i += max(matched, 1)
+        return out
+
+    def sent_features(self, tokens: list[str]) -> list[list[str]]:
+        types = [self._type_feats(w) for w in tokens]
+        spans = self._span_feats(types)
+        L = len(tokens)
+        W = self.window
+        feats = []
+        for i in range(L):
+            own, _, keys = types[i]
+            f = list(own)
+            for o in range(-W, W + 1):
+                if o == 0:
+                    continue
+                j = i + o
+                if 0 <= j < L:
+                    f.extend(types[j][1][o])
+                else:
+                    f.append(f"{o}:PAD")
+            n0 = keys[0]
+            if i > 0:
+                f.append("bg-=" + types[i - 1][2][0] + "|" + n0)
+            else:
+                f.append("BOS")
+            if i + 1 < L:
+                f.append("bg+=" + n0 + "|" + types[i + 1][2][0])
+            else:
+                f.append("EOS")
+            sp = spans[i]
+            if sp:
+                f.extend(sp)
+                if i > 0 and spans[i - 1]:
+                    f.extend("-1:" + x for x in spans[i - 1])
+            if i + 1 < L and spans[i + 1]:
+                f.extend("+1:" + x for x in spans[i + 1])
+            feats.append(f)
+        return feats
+
+
+def load_clusters(path: str) -> dict[str, tuple[str, ...]]:
+    d: dict[str, tuple[str, ...]] = {}
+    if not os.path.exists(path):
+        return d
+    with open(path, encoding="utf-8") as fh:
+        for line in fh:
+            if line.startswith("#"):
+                continue
+            parts = line.rstrip("\n").split("\t")
+            d[parts[0]] = tuple(parts[1:])
+    return d

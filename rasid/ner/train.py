@@ -1,0 +1,91 @@
+"""Train the Arabic NER CRF (wired as ``rasid train ner``).
+
+Reproducible: L-BFGS training is deterministic given the data, features and options below.
+
+    python -m rasid.ner.train                      # final model: train+dev, shipped clusters
+    python -m rasid.ner.train --no-dev --eval-dev  # model selection run on train only
+    python -m rasid.ner.train --clusters-from-news # also rebuild word clusters first (slow)
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import shutil
+import sys
+import time
+
+from .conll import read_conll_file
+from .paths import MODEL_DIR, anercorp, shared_dir
+
+SEED = 13
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(prog="rasid train ner", description=__doc__,
+                                 formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--train", default=None, help="CoNLL training file (default ANERcorp train)")
+    ap.add_argument("--dev", default=None, help="CoNLL dev file (default ANERcorp dev)")
+    ap.add_argument("--no-dev", action="store_true", help="do not add dev to the training data")
+    ap.add_argument("--eval-dev", action="store_true", help="score on dev after training")
+    ap.add_argument("--out", default=str(MODEL_DIR), help="model directory to write")
+    ap.add_argument("--clusters-dir", default=str(MODEL_DIR),
+                    help="where clusters_raw.tsv / clusters_stem.tsv are read from")
+    ap.add_argument("--clusters-from-news", action="store_true",
+                    help="rebuild the word clusters from the shared news first (needs gensim, scikit-learn)")
+    ap.add_argument("--no-clusters", action="store_true")
+    ap.add_argument("--no-gazetteer", action="store_true")
+    ap.add_argument("--window", type=int, default=2)
+    ap.add_argument("--c1", type=float, default=0.05)
+    ap.add_argument("--c2", type=float, default=0.02)
+    ap.add_argument("--max-iter", type=int, default=300)
+    ap.add_argument("--seed", type=int, default=SEED)
+    args = ap.parse_args(argv)
+
+    import pycrfsuite
+
+    from .gazetteer import build as build_gaz, write as write_gaz
+    from .tagger import CRFTagger
+
+    shared = shared_dir()
+    os.makedirs(args.out, exist_ok=True)
+    if args.clusters_from_news:
+        from .clusters import main as clusters_main
+        clusters_main(["--out", args.out, "--seed", str(args.seed)])
+        args.clusters_dir = args.out
+    if not args.no_clusters and os.path.abspath(args.clusters_dir) != os.path.abspath(args.out):
+        for name in ("clusters_raw.tsv", "clusters_stem.tsv"):
+            shutil.copyfile(os.path.join(args.clusters_dir, name), os.path.join(args.out, name))
+    if not args.no_gazetteer:
+        write_gaz(build_gaz(shared), os.path.join(args.out, "gazetteer.tsv"))
+    config = {"window": args.window, "clusters": not args.no_clusters,
+              "gazetteer": not args.no_gazetteer}
+    with open(os.path.join(args.out, "config.json"), "w", encoding="utf-8") as fh:
+        json.dump(config, fh, indent=1)
+
+    from .tagger import make_extractor
+    fx = make_extractor(args.out, config)
+    train_path = args.train or anercorp("train")
+    dev_path = args.dev or anercorp("dev")
+    data = read_conll_file(train_path)
+    if not args.no_dev:
+        data += read_conll_file(dev_path)
+    t0 = time.time()
+    trainer = pycrfsuite.Trainer(verbose=False)
+    for toks, tags in data:
+        trainer.append(fx.sent_features(toks), tags)
+    trainer.set_params({"c1": args.c1, "c2": args.c2, "max_iterations": args.max_iter,
+                        "feature.possible_transitions": True})
+    print(f"features extracted for {len(data)} sentences in {time.time() - t0:.1f}s; training...",
+          file=sys.stderr)
+    model_path = os.path.join(args.out, "ner.crfsuite")
+    trainer.train(model_path)
+    print(f"trained in {time.time() - t0:.1f}s -> {model_path}", file=sys.stderr)
+    if args.eval_dev:
+        from .evaluate import evaluate_file
+        evaluate_file(dev_path, CRFTagger(args.out))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
