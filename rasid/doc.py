@@ -1,0 +1,209 @@
+"""The data model every stage reads and writes.
+
+An :class:`Article` is what a reader produced (raw input plus metadata); a :class:`Doc`
+is the cleaned text of one article with every annotation as character offsets into it,
+and a map back to the raw input. Dataclasses inside; dicts only at the edge (``to_dict``).
+"""
+
+from __future__ import annotations
+
+import hashlib
+from bisect import bisect_right
+from dataclasses import dataclass, field
+from typing import Any
+
+
+@dataclass(slots=True)
+class Article:
+    """One input article as read, before cleaning."""
+
+    body: str
+    title: str | None = None
+    id: str | None = None
+    source: str | None = None
+    url: str | None = None
+    published: str | None = None
+    author: str | None = None
+    lang: str | None = None
+    meta: dict[str, Any] = field(default_factory=dict)
+    #: the original input (decoded text of the file/record) kept in the store
+    raw: str = ""
+    #: the format it came from (txt, jsonl, csv, html, feed, warc)
+    format: str = "txt"
+    #: where it came from: a path, ``path:line`` or ``-``
+    origin: str = ""
+    #: where ``body`` starts inside ``raw`` (when the body is a slice of it, else 0)
+    body_offset: int = 0
+
+    def content_hash(self) -> str:
+        """Hash of what makes two inputs the same article (title + body)."""
+        h = hashlib.sha1()
+        h.update((self.title or "").encode("utf-8"))
+        h.update(b"\x00")
+        h.update(self.body.encode("utf-8"))
+        return h.hexdigest()
+
+
+@dataclass(slots=True)
+class Span:
+    start: int
+    end: int
+    text: str
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"start": self.start, "end": self.end, "text": self.text}
+
+
+@dataclass(slots=True)
+class Token:
+    start: int
+    end: int
+    text: str
+    #: number of leading characters that are proclitics (و ف ب ل ك ال) by the heuristic splitter
+    pre: int = 0
+
+    @property
+    def stem(self) -> str:
+        return self.text[self.pre:]
+
+
+@dataclass(slots=True)
+class Entity:
+    start: int
+    end: int
+    text: str
+    type: str  # PER | ORG | LOC | MISC
+    id: str | None = None
+    name: str | None = None
+    #: in-document group: mentions of one real-world entity share it
+    group: str | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"start": self.start, "end": self.end, "text": self.text, "type": self.type,
+                "id": self.id, "name": self.name}
+
+
+@dataclass(slots=True)
+class Speaker:
+    start: int
+    end: int
+    text: str
+    id: str | None = None
+    name: str | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"text": self.text, "start": self.start, "end": self.end, "id": self.id,
+                "name": self.name}
+
+
+@dataclass(slots=True)
+class Quote:
+    start: int
+    end: int
+    content: str
+    kind: str  # direct | indirect
+    cue: str
+    speaker: Speaker | None = None
+    #: offsets of the cue in the text (extra field, not in the v1 contract)
+    cue_start: int | None = None
+    cue_end: int | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        d: dict[str, Any] = {"start": self.start, "end": self.end, "content": self.content,
+                             "kind": self.kind, "cue": self.cue,
+                             "speaker": self.speaker.to_dict() if self.speaker else None}
+        if self.cue_start is not None:
+            d["cue_start"], d["cue_end"] = self.cue_start, self.cue_end
+        return d
+
+
+@dataclass(slots=True)
+class DateMention:
+    start: int
+    end: int
+    text: str
+    value: str | None
+    anchor: str  # absolute | relative
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"start": self.start, "end": self.end, "text": self.text, "value": self.value,
+                "anchor": self.anchor}
+
+
+@dataclass(slots=True)
+class Place:
+    start: int
+    end: int
+    text: str
+    name: str | None
+    id: str | None
+    lat: float | None
+    lon: float | None
+    country: str | None
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"start": self.start, "end": self.end, "text": self.text, "name": self.name,
+                "id": self.id, "lat": self.lat, "lon": self.lon, "country": self.country}
+
+
+@dataclass(slots=True)
+class Doc:
+    """Cleaned text of one article and everything found in it."""
+
+    article: Article
+    text: str
+    #: offset map to the raw body: sorted (clean_start, raw_start) breakpoints
+    offset_map: list[tuple[int, int]] = field(default_factory=list)
+    sentences: list[tuple[int, int]] = field(default_factory=list)
+    tokens: list[Token] = field(default_factory=list)
+    entities: list[Entity] = field(default_factory=list)
+    quotes: list[Quote] = field(default_factory=list)
+    dates: list[DateMention] = field(default_factory=list)
+    places: list[Place] = field(default_factory=list)
+    events: list[dict[str, Any]] = field(default_factory=list)
+    story: str | None = None
+    duplicate_of: str | None = None
+    published: str | None = None
+    published_inferred: bool = False
+    #: names of the stages that have run, in order
+    done: list[str] = field(default_factory=list)
+
+    @property
+    def id(self) -> str:
+        return self.article.id or self.article.content_hash()[:16]
+
+    def raw_offset(self, i: int) -> int:
+        """Map an offset in ``text`` to the offset in the raw input (``article.raw``
+        when the body is a slice of it, as for .txt files; else in ``article.body``)."""
+        base = self.article.body_offset
+        if not self.offset_map:
+            return base + i
+        k = bisect_right(self.offset_map, (i, 1 << 62)) - 1
+        clean_start, raw_start = self.offset_map[max(k, 0)]
+        return base + raw_start + (i - clean_start)
+
+    def sentence_of(self, i: int) -> int:
+        """Index of the sentence holding offset ``i`` (or the last before it)."""
+        k = bisect_right(self.sentences, (i, 1 << 62)) - 1
+        return max(k, 0)
+
+    def to_dict(self) -> dict[str, Any]:
+        a = self.article
+        return {
+            "id": self.id,
+            "title": a.title,
+            "source": a.source,
+            "url": a.url,
+            "published": self.published if self.published is not None else a.published,
+            "published_inferred": self.published_inferred,
+            "text": self.text,
+            "entities": [e.to_dict() for e in self.entities],
+            "quotes": [q.to_dict() for q in self.quotes],
+            "dates": [d.to_dict() for d in self.dates],
+            "places": [p.to_dict() for p in self.places],
+            "events": list(self.events),
+            "story": self.story,
+            "duplicate_of": self.duplicate_of,
+            "author": a.author,
+            "meta": a.meta,
+        }

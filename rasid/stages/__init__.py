@@ -1,0 +1,1 @@
+"""Built-in stages, one module each; ``rasid.registry`` imports them on first use."""

@@ -1,0 +1,102 @@
+"""The entities stage: the shipped NER model over each sentence's tokens.
+
+Mentions keep attached proclitics outside the span ("وواشنطن" -> "واشنطن") when the strip
+is confirmed: the rest begins with the article ال, or appears bare elsewhere in the text.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+
+from rasid.doc import Doc, Entity, Token
+from rasid.registry import stage
+from rasid.text.normalize import normalize
+
+_TYPE = {"PERS": "PER", "PER": "PER", "LOC": "LOC", "ORG": "ORG", "MISC": "MISC"}
+
+
+def iob_spans(tags: list[str]) -> Iterator[tuple[int, int, str]]:
+    """``(first, last_exclusive, type)`` token ranges of IOB2 tags (a stray I- opens one)."""
+    start, typ = -1, ""
+    for i, tag in enumerate(tags + ["O"]):
+        kind, _, t = tag.partition("-")
+        if start >= 0 and (kind != "I" or t != typ):
+            yield start, i, typ
+            start = -1
+        if kind == "B" or (kind == "I" and start < 0):
+            start, typ = i, t
+
+
+class EntityStage:
+    def __init__(self, batch_sentences: int = 256) -> None:
+        self.batch_sentences = batch_sentences
+
+    def __call__(self, doc: Doc) -> Doc:
+        return next(self.pipe([doc]))
+
+    def pipe(self, docs: Iterable[Doc]) -> Iterator[Doc]:
+        from rasid.ner import load_tagger
+
+        tagger = load_tagger()
+        docs = list(docs)
+        # one tagger call for all sentences of the batch
+        sents: list[list[Token]] = []
+        owner: list[int] = []
+        for k, doc in enumerate(docs):
+            for toks in _sentence_tokens(doc):
+                sents.append(toks)
+                owner.append(k)
+        tags = tagger.tag([[t.text for t in s] for s in sents]) if sents else []
+        found: list[list[Entity]] = [[] for _ in docs]
+        for toks, tg, k in zip(sents, tags, owner):
+            for a, b, typ in iob_spans(list(tg)):
+                found[k].append(_entity(docs[k].text, toks[a:b], _TYPE.get(typ, "MISC")))
+        for doc, ents in zip(docs, found):
+            doc.entities = _confirm_clitics(doc, ents)
+            yield doc
+
+
+def _sentence_tokens(doc: Doc) -> Iterator[list[Token]]:
+    toks = doc.tokens
+    i = 0
+    for s, e in doc.sentences:
+        while i < len(toks) and toks[i].end <= s:
+            i += 1
+        j = i
+        while j < len(toks) and toks[j].start < e:
+            j += 1
+        if j > i:
+            yield toks[i:j]
+        i = j
+
+
+def _entity(text: str, toks: list[Token], typ: str) -> Entity:
+    start, end = toks[0].start, toks[-1].end
+    ent = Entity(start, end, text[start:end], typ)
+    ent.group = str(toks[0].pre)  # candidate clitic length, confirmed below
+    return ent
+
+
+def _confirm_clitics(doc: Doc, ents: list[Entity]) -> list[Entity]:
+    bare: set[str] | None = None
+    out: list[Entity] = []
+    for ent in ents:
+        k = int(ent.group or 0)
+        ent.group = None
+        if k:
+            rest = ent.text[k:]
+            ok = rest.startswith("ال") or rest.startswith("لأ") or rest.startswith("لا")
+            if not ok:
+                if bare is None:
+                    bare = {normalize(t.text) for t in doc.tokens}
+                ok = normalize(rest.split(" ")[0]) in bare
+            if ok:
+                ent = Entity(ent.start + k, ent.end, rest, ent.type)
+        out.append(ent)
+    return out
+
+
+@stage("entities", requires=("tokens", "sentences"), assigns=("entities",))
+def make_entities(batch_sentences: int = 256) -> EntityStage:
+    """Named entities (PER/ORG/LOC/MISC) from the shipped Arabic NER model."""
+    return EntityStage(batch_sentences)

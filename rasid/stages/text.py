@@ -1,0 +1,21 @@
+"""The text stage: clean the raw body (keeping an offset map), split sentences, tokenize."""
+
+from __future__ import annotations
+
+from rasid.doc import Doc
+from rasid.registry import stage
+from rasid.text import clean, split_sentences, tokenize
+
+
+class TextStage:
+    def __call__(self, doc: Doc) -> Doc:
+        doc.text, doc.offset_map = clean(doc.article.body)
+        doc.sentences = split_sentences(doc.text)
+        doc.tokens = tokenize(doc.text)
+        return doc
+
+
+@stage("text", requires=("article",), assigns=("text", "sentences", "tokens"))
+def make_text() -> TextStage:
+    """Clean text with offsets, sentences and clitic-aware tokens."""
+    return TextStage()

@@ -1,0 +1,196 @@
+"""SQLite store: one writer (the process that analyzes), any number of readers.
+
+Schema and numbered migrations live in ``schema.sql``; ``PRAGMA user_version`` records
+what has been applied. Writes of one article (its row and all its annotations) happen
+in one transaction, so a crash never leaves half an article.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import sqlite3
+from collections.abc import Iterator
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+from rasid.doc import Doc
+from rasid.errors import StoreError
+from rasid.text.normalize import normalize, strip_clitics
+
+_MIGRATION = re.compile(r"^-- migration: (\d+)\s*$", re.M)
+
+
+def _migrations() -> list[tuple[int, str]]:
+    sql = (resources.files("rasid.store") / "schema.sql").read_text(encoding="utf-8")
+    parts = _MIGRATION.split(sql)
+    return [(int(parts[i]), parts[i + 1]) for i in range(1, len(parts), 2)]
+
+
+def search_key(text: str) -> str:
+    """The normalized, clitic-split form indexed for full-text search (and used on the
+    query): ``وللأمم`` and ``الامم`` both become ``امم``."""
+    out = []
+    for w in normalize(text).split():
+        k = strip_clitics(w)
+        w = w[k:]
+        if w.startswith("ال") and len(w) > 3:
+            w = w[2:]
+        elif w.startswith("ل") and len(w) > 3 and k:  # لل -> ل + ال
+            w = w[1:]
+        out.append(w)
+    return " ".join(out)
+
+
+class Store:
+    def __init__(self, path: str | Path = "rasid.db", *, readonly: bool = False) -> None:
+        self.path = str(path)
+        try:
+            if readonly:
+                if not Path(self.path).exists():
+                    raise StoreError(f"{self.path}: no such database (run `rasid analyze` or `rasid ingest` first)")
+                self.db = sqlite3.connect(f"file:{self.path}?mode=ro", uri=True)
+            else:
+                self.db = sqlite3.connect(self.path)
+                self.db.execute("PRAGMA journal_mode=WAL")
+                self.db.execute("PRAGMA synchronous=NORMAL")
+            self.db.row_factory = sqlite3.Row
+            self.db.execute("PRAGMA foreign_keys=ON")
+            if not readonly:
+                self.migrate()
+        except sqlite3.DatabaseError as e:
+            raise StoreError(f"{self.path}: cannot open the database ({e})") from e
+
+    def close(self) -> None:
+        self.db.close()
+
+    def __enter__(self) -> Store:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    # -- schema ---------------------------------------------------------------------
+    def migrate(self) -> None:
+        version = self.db.execute("PRAGMA user_version").fetchone()[0]
+        for n, sql in _migrations():
+            if n > version:
+                with self.db:
+                    self.db.executescript(f"BEGIN;\n{sql}\nPRAGMA user_version={n};\nCOMMIT;")
+
+    # -- writing --------------------------------------------------------------------
+    def has_hash(self, h: str) -> bool:
+        return self.db.execute("SELECT 1 FROM articles WHERE hash=?", (h,)).fetchone() is not None
+
+    def add(self, doc: Doc, *, replace: bool = True) -> bool:
+        """Store ``doc`` with its annotations. Returns False when the same content is
+        already stored (idempotent re-ingest). An article with a known id and new
+        content replaces the old version."""
+        a = doc.article
+        h = a.content_hash()
+        rec = doc.to_dict()
+        with self.db:
+            rows = self.db.execute("SELECT id, hash, rowid, stages FROM articles WHERE hash=? OR id=?",
+                                   (h, doc.id)).fetchall()
+            for row in rows:
+                # same content already stored with at least these stages: nothing to do
+                if row["hash"] == h and (not replace or len((row["stages"] or "").split(",")) >= len(doc.done)):
+                    return False
+            for row in rows:
+                self._delete(row["id"], row["rowid"])
+            n_tok = len(doc.tokens)
+            c = self.db.execute(
+                "INSERT INTO articles (id, hash, title, source, url, published, published_inferred,"
+                " author, text, n_tokens, format, origin, raw, body_offset, offset_map, meta, record,"
+                " stages, duplicate_of, story) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+                (doc.id, h, a.title, a.source, a.url, rec["published"], int(doc.published_inferred),
+                 a.author, doc.text, n_tok, a.format, a.origin, a.raw or a.body, a.body_offset,
+                 json.dumps(doc.offset_map), json.dumps(a.meta, ensure_ascii=False, default=str),
+                 json.dumps(rec, ensure_ascii=False, default=str), ",".join(doc.done),
+                 doc.duplicate_of, doc.story))
+            rowid = c.lastrowid
+            self.db.execute("INSERT INTO articles_fts(rowid, title, text) VALUES (?,?,?)",
+                            (rowid, search_key(a.title or ""), search_key(doc.text)))
+            self.db.executemany(
+                'INSERT INTO entities (article_id, start, "end", text, type, kb_id, name, norm) VALUES (?,?,?,?,?,?,?,?)',
+                [(doc.id, e.start, e.end, e.text, e.type, e.id, e.name, normalize(e.text)) for e in doc.entities])
+            self.db.executemany(
+                'INSERT INTO quotes (article_id, start, "end", content, kind, cue, speaker_text, speaker_start,'
+                ' speaker_end, speaker_id, speaker_name) VALUES (?,?,?,?,?,?,?,?,?,?,?)',
+                [(doc.id, q.start, q.end, q.content, q.kind, q.cue,
+                  q.speaker.text if q.speaker else None, q.speaker.start if q.speaker else None,
+                  q.speaker.end if q.speaker else None, q.speaker.id if q.speaker else None,
+                  q.speaker.name if q.speaker else None) for q in doc.quotes])
+            self.db.executemany(
+                'INSERT INTO dates (article_id, start, "end", text, value, anchor) VALUES (?,?,?,?,?,?)',
+                [(doc.id, d.start, d.end, d.text, d.value, d.anchor) for d in doc.dates])
+            self.db.executemany(
+                'INSERT INTO places (article_id, start, "end", text, name, place_id, lat, lon, country)'
+                ' VALUES (?,?,?,?,?,?,?,?,?)',
+                [(doc.id, p.start, p.end, p.text, p.name, p.id, p.lat, p.lon, p.country) for p in doc.places])
+        return True
+
+    def _delete(self, article_id: str, rowid: int) -> None:
+        self.db.execute("DELETE FROM articles_fts WHERE rowid=?", (rowid,))
+        for t in ("entities", "quotes", "dates", "places"):
+            self.db.execute(f"DELETE FROM {t} WHERE article_id=?", (article_id,))
+        self.db.execute("DELETE FROM articles WHERE rowid=?", (rowid,))
+
+    def reject(self, input: str, reason: str) -> None:
+        with self.db:
+            self.db.execute("INSERT INTO rejected (input, reason) VALUES (?,?)", (input, reason))
+
+    # -- reading --------------------------------------------------------------------
+    def get(self, article_id: str) -> dict[str, Any] | None:
+        row = self.db.execute("SELECT * FROM articles WHERE id=?", (article_id,)).fetchone()
+        if row is None:
+            row = self.db.execute("SELECT * FROM articles WHERE id LIKE ? ORDER BY id LIMIT 2",
+                                  (article_id + "%",)).fetchall()
+            row = row[0] if len(row) == 1 else None
+        return dict(row) if row is not None else None
+
+    def record(self, article_id: str) -> dict[str, Any] | None:
+        row = self.get(article_id)
+        return json.loads(row["record"]) if row else None
+
+    def records(self) -> Iterator[dict[str, Any]]:
+        for (rec,) in self.db.execute("SELECT record FROM articles ORDER BY rowid"):
+            yield json.loads(rec)
+
+    def count(self, table: str = "articles") -> int:
+        return int(self.db.execute(f"SELECT count(*) FROM {table}").fetchone()[0])
+
+    def stats(self) -> dict[str, Any]:
+        q = self.db.execute
+        return {
+            "database": self.path,
+            "articles": self.count("articles"),
+            "tokens": int(q("SELECT coalesce(sum(n_tokens),0) FROM articles").fetchone()[0]),
+            "entities": self.count("entities"),
+            "linked_entities": int(q("SELECT count(*) FROM entities WHERE kb_id IS NOT NULL").fetchone()[0]),
+            "quotes": self.count("quotes"),
+            "dates": self.count("dates"),
+            "places": self.count("places"),
+            "rejected": self.count("rejected"),
+            "sources": [dict(r) for r in q("SELECT coalesce(source,'(unknown)') AS source, count(*) AS articles"
+                                           " FROM articles GROUP BY 1 ORDER BY 2 DESC LIMIT 20")],
+            "published": dict(q("SELECT min(published) AS first, max(published) AS last FROM articles").fetchone()),
+            "top_speakers": [dict(r) for r in q(
+                "SELECT coalesce(speaker_name, speaker_text) AS speaker, count(*) AS quotes FROM quotes"
+                " WHERE speaker_text IS NOT NULL GROUP BY 1 ORDER BY 2 DESC LIMIT 10")],
+            "top_entities": [dict(r) for r in q(
+                "SELECT coalesce(name, text) AS entity, type, count(*) AS mentions FROM entities"
+                " GROUP BY coalesce(kb_id, norm) ORDER BY 3 DESC LIMIT 10")],
+        }
+
+    def search(self, query: str, limit: int = 20, offset: int = 0) -> list[dict[str, Any]]:
+        key = search_key(query)
+        terms = " ".join('"' + t.replace('"', '""') + '"' for t in key.split())
+        if not terms:
+            return []
+        rows = self.db.execute(
+            "SELECT a.id, a.title, a.source, a.published, snippet(articles_fts, 1, '[', ']', '…', 12) AS snippet"
+            " FROM articles_fts JOIN articles a ON a.rowid = articles_fts.rowid"
+            " WHERE articles_fts MATCH ? ORDER BY rank LIMIT ? OFFSET ?", (terms, limit, offset))
+        return [dict(r) for r in rows]

@@ -1,0 +1,8 @@
+"""Arabic text layer: cleaning with offsets, normalization for matching, sentences, tokens."""
+
+from rasid.text.clean import clean
+from rasid.text.normalize import normalize, strip_clitics
+from rasid.text.sentences import split_sentences
+from rasid.text.tokenize import tokenize
+
+__all__ = ["clean", "normalize", "strip_clitics", "split_sentences", "tokenize"]
