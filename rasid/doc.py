@@ -11,6 +11,7 @@ import hashlib
 from bisect import bisect_right
 from dataclasses import dataclass, field
 from typing import Any
+from collections.abc import Sequence
 
 
 @dataclass(slots=True)
@@ -59,8 +60,14 @@ class Token:
     start: int
     end: int
     text: str
-    #: number of leading characters that are proclitics (و ف ب ل ك ال) by the heuristic splitter
-    pre: int = 0
+
+    @property
+    def pre(self) -> int:
+        """Leading proclitic characters (و ف ب ل ك before a stem or ال), by the heuristic
+        splitter :func:`rasid.text.normalize.strip_clitics`."""
+        from rasid.text.normalize import strip_clitics
+
+        return strip_clitics(self.text) if len(self.text) > 3 else 0
 
     @property
     def stem(self) -> str:
@@ -155,7 +162,8 @@ class Doc:
     #: offset map to the raw body: sorted (clean_start, raw_start) breakpoints
     offset_map: list[tuple[int, int]] = field(default_factory=list)
     sentences: list[tuple[int, int]] = field(default_factory=list)
-    tokens: list[Token] = field(default_factory=list)
+    #: a list of Token, or a lazy TokenList that builds them on first use
+    tokens: Sequence[Token] = field(default_factory=list)
     entities: list[Entity] = field(default_factory=list)
     quotes: list[Quote] = field(default_factory=list)
     dates: list[DateMention] = field(default_factory=list)

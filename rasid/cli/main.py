@@ -98,18 +98,14 @@ def build_parser() -> argparse.ArgumentParser:
 
     sp = sub.add_parser("eval", help="score against the gold data in ../shared (ner, entities, quotes, dates)")
     sp.add_argument("what", choices=sorted(_EVALS))
-    sp.add_argument("args", nargs=argparse.REMAINDER, help="passed to the evaluator (see rasid eval WHAT --help)")
 
     sp = sub.add_parser("train", help="train a shipped model (ner)")
     sp.add_argument("what", choices=("ner",))
-    sp.add_argument("args", nargs=argparse.REMAINDER)
 
     sp = sub.add_parser("build", help="rebuild shipped data (kb)")
     sp.add_argument("what", choices=("kb",))
-    sp.add_argument("args", nargs=argparse.REMAINDER)
 
     sp = sub.add_parser("bench", help="speed: articles/s and tokens/s per stage, peak memory, on ../shared/data/news")
-    sp.add_argument("args", nargs=argparse.REMAINDER)
 
     sp = sub.add_parser("stages", help="list the pipeline stages and what each requires/assigns")
     return p
@@ -117,7 +113,11 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
-    args = parser.parse_args(argv)
+    args, extra = parser.parse_known_args(argv)
+    if args.command in ("eval", "train", "build", "bench"):
+        args.args = extra  # the delegate parses its own options (rasid eval ner --help)
+    elif extra:
+        parser.error(f"unrecognized arguments: {' '.join(extra)}")
     if not args.command:
         parser.print_help(sys.stderr)
         return EXIT_USAGE
@@ -187,7 +187,8 @@ def cmd_show(args: argparse.Namespace) -> int:
         if args.raw:
             sys.stdout.write(row["raw"] or "")
             return EXIT_OK
-        rec = json.loads(row["record"])
+        rec = store.record(row["id"])
+        assert rec is not None
         if args.json:
             print(json.dumps(rec, ensure_ascii=False, indent=2))
         else:

@@ -51,8 +51,9 @@ def expand_paths(paths: Iterable[str]) -> Iterator[str | InputError]:
             continue
         path = Path(p)
         if path.is_dir():
+            # inside folders only files of a known input format (a named file is always read)
             for f in sorted(path.rglob("*")):
-                if f.is_file() and not f.name.startswith("."):
+                if f.is_file() and not f.name.startswith(".") and _known_format(f.name):
                     yield str(f)
         elif path.exists():
             yield p
@@ -66,6 +67,13 @@ def read_inputs(paths: Iterable[str], *, published: str | None = None) -> Iterat
             yield p
             continue
         yield from read_path(p, published=published)
+
+
+def _known_format(name: str) -> bool:
+    lower = name.lower()
+    if lower.endswith(".gz"):
+        lower = lower[:-3]
+    return os.path.splitext(lower)[1] in _EXT_FORMAT or lower.endswith(".warc")
 
 
 def format_of(name: str) -> str:

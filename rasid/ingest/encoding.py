@@ -42,9 +42,11 @@ def decode(data: bytes, name: str) -> tuple[str, str]:
         except UnicodeDecodeError:
             continue
         score = sum(1 for ch in text if ord(ch) in _ARABIC)
-        if best is None or score > best[0]:
+        letters = sum(1 for ch in text if ch.isalpha())
+        # mostly-Latin bytes can also decode as Arabic code pages: demand mostly Arabic
+        if letters and score / letters >= 0.5 and (best is None or score > best[0]):
             best = (score, text, enc)
-    if best is None or best[0] == 0:
+    if best is None:
         raise InputError(name, "unknown text encoding (not UTF-8, UTF-16, Windows-1256 or ISO-8859-6)")
     return best[1], best[2]
 

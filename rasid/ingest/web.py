@@ -24,8 +24,13 @@ def parse_html(html: str, *, origin: str, url: str | None = None,
     body = (d.get("text") or "").strip()
     if not body:
         raise InputError(origin, "no article text found in the HTML page")
+    title = d.get("title")
+    if title and body.startswith(title.strip()):  # the page's <h1> repeats the title
+        body = body[len(title.strip()):].lstrip()
+    if not body:
+        raise InputError(origin, "no article text found in the HTML page (only a title)")
     meta = {k: d[k] for k in ("description", "categories", "tags", "hostname") if d.get(k)}
-    return Article(body=body, title=d.get("title"), source=d.get("sitename"),
+    return Article(body=body, title=title, source=d.get("sitename"),
                    url=d.get("url") or url,
                    published=parse_published(d.get("date")) or published,
                    author=d.get("author"), meta=meta, raw=html, format=fmt, origin=origin)

@@ -15,9 +15,9 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
-from rasid.doc import Doc
+from rasid.doc import Article, Doc
 from rasid.errors import StoreError
-from rasid.text.normalize import normalize, strip_clitics
+from rasid.text.normalize import normalize
 
 _MIGRATION = re.compile(r"^-- migration: (\d+)\s*$", re.M)
 
@@ -28,19 +28,44 @@ def _migrations() -> list[tuple[int, str]]:
     return [(int(parts[i]), parts[i + 1]) for i in range(1, len(parts), 2)]
 
 
+# a conjunction/preposition with the article (و ب ك ف + ال, لل) is always a clitic cluster:
+# stripped from the key. A bare و/ف before four letters may be a clitic (وواشنطن) or part of
+# the word (واشنطن): the key keeps the word and adds the stripped form, and a query term
+# matches either.
+_CLUSTER = re.compile(r"(?<!\w)(?:[وف]?[بك]?ال|[وف]?لل)(?=\w{2})")
+_CONJ = re.compile(r"(?<!\w)([وف])(\w{4,})")
+
+
 def search_key(text: str) -> str:
-    """The normalized, clitic-split form indexed for full-text search (and used on the
-    query): ``وللأمم`` and ``الامم`` both become ``امم``."""
-    out = []
-    for w in normalize(text).split():
-        k = strip_clitics(w)
-        w = w[k:]
-        if w.startswith("ال") and len(w) > 3:
-            w = w[2:]
-        elif w.startswith("ل") and len(w) > 3 and k:  # لل -> ل + ال
-            w = w[1:]
-        out.append(w)
-    return " ".join(out)
+    """The form of a text indexed for full-text search: normalized (hamza, ya, ta marbuta,
+    diacritics, digits), article and proclitic clusters removed, و/ف-words doubled with
+    their stripped form: ``وللأمم`` and ``الامم`` both give ``امم``."""
+    return _CONJ.sub(r"\1\2 \2", _CLUSTER.sub("", normalize(text)))
+
+
+def match_expression(query: str) -> str:
+    """An FTS5 MATCH expression for a user query: every term must match, by its key or
+    (for a و/ف-initial term) by its stripped form."""
+    terms = []
+    for w in _CLUSTER.sub("", normalize(query)).split():
+        w = "".join(ch for ch in w if ch.isalnum())
+        if not w:
+            continue
+        m = _CONJ.fullmatch(w)
+        terms.append(f'("{w}" OR "{m.group(2)}")' if m else f'"{w}"')
+    return " AND ".join(terms)
+
+
+def _record(rec_json: str, text: str) -> dict[str, Any]:
+    # the text is stored once, in its column; the record is put back in contract order
+    rec = json.loads(rec_json)
+    out: dict[str, Any] = {}
+    for k, v in rec.items():
+        out[k] = v
+        if k == "published_inferred":
+            out["text"] = text
+    out.setdefault("text", text)
+    return out
 
 
 class Store:
@@ -52,7 +77,8 @@ class Store:
                     raise StoreError(f"{self.path}: no such database (run `rasid analyze` or `rasid ingest` first)")
                 self.db = sqlite3.connect(f"file:{self.path}?mode=ro", uri=True)
             else:
-                self.db = sqlite3.connect(self.path)
+                # autocommit mode: the store opens and commits transactions itself
+                self.db = sqlite3.connect(self.path, isolation_level=None)
                 self.db.execute("PRAGMA journal_mode=WAL")
                 self.db.execute("PRAGMA synchronous=NORMAL")
             self.db.row_factory = sqlite3.Row
@@ -62,8 +88,19 @@ class Store:
         except sqlite3.DatabaseError as e:
             raise StoreError(f"{self.path}: cannot open the database ({e})") from e
 
+    #: articles per transaction: one commit per article would cost more than the analysis
+    commit_every = 256
+    _pending = 0
+
     def close(self) -> None:
+        self.flush()
         self.db.close()
+
+    def flush(self) -> None:
+        """Commit what has been added so far."""
+        if self.db.in_transaction:
+            self.db.execute("COMMIT")
+        self._pending = 0
 
     def __enter__(self) -> Store:
         return self
@@ -76,59 +113,81 @@ class Store:
         version = self.db.execute("PRAGMA user_version").fetchone()[0]
         for n, sql in _migrations():
             if n > version:
-                with self.db:
+                try:
                     self.db.executescript(f"BEGIN;\n{sql}\nPRAGMA user_version={n};\nCOMMIT;")
+                except sqlite3.Error:
+                    if self.db.in_transaction:
+                        self.db.execute("ROLLBACK")
+                    raise
 
     # -- writing --------------------------------------------------------------------
     def has_hash(self, h: str) -> bool:
         return self.db.execute("SELECT 1 FROM articles WHERE hash=?", (h,)).fetchone() is not None
 
-    def add(self, doc: Doc, *, replace: bool = True) -> bool:
+    def add(self, doc: Doc) -> bool:
         """Store ``doc`` with its annotations. Returns False when the same content is
         already stored (idempotent re-ingest). An article with a known id and new
         content replaces the old version."""
         a = doc.article
         h = a.content_hash()
         rec = doc.to_dict()
-        with self.db:
-            rows = self.db.execute("SELECT id, hash, rowid, stages FROM articles WHERE hash=? OR id=?",
-                                   (h, doc.id)).fetchall()
-            for row in rows:
-                # same content already stored with at least these stages: nothing to do
-                if row["hash"] == h and (not replace or len((row["stages"] or "").split(",")) >= len(doc.done)):
-                    return False
-            for row in rows:
-                self._delete(row["id"], row["rowid"])
-            n_tok = len(doc.tokens)
-            c = self.db.execute(
-                "INSERT INTO articles (id, hash, title, source, url, published, published_inferred,"
-                " author, text, n_tokens, format, origin, raw, body_offset, offset_map, meta, record,"
-                " stages, duplicate_of, story) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
-                (doc.id, h, a.title, a.source, a.url, rec["published"], int(doc.published_inferred),
-                 a.author, doc.text, n_tok, a.format, a.origin, a.raw or a.body, a.body_offset,
-                 json.dumps(doc.offset_map), json.dumps(a.meta, ensure_ascii=False, default=str),
-                 json.dumps(rec, ensure_ascii=False, default=str), ",".join(doc.done),
-                 doc.duplicate_of, doc.story))
-            rowid = c.lastrowid
-            self.db.execute("INSERT INTO articles_fts(rowid, title, text) VALUES (?,?,?)",
-                            (rowid, search_key(a.title or ""), search_key(doc.text)))
-            self.db.executemany(
-                'INSERT INTO entities (article_id, start, "end", text, type, kb_id, name, norm) VALUES (?,?,?,?,?,?,?,?)',
-                [(doc.id, e.start, e.end, e.text, e.type, e.id, e.name, normalize(e.text)) for e in doc.entities])
-            self.db.executemany(
-                'INSERT INTO quotes (article_id, start, "end", content, kind, cue, speaker_text, speaker_start,'
-                ' speaker_end, speaker_id, speaker_name) VALUES (?,?,?,?,?,?,?,?,?,?,?)',
-                [(doc.id, q.start, q.end, q.content, q.kind, q.cue,
-                  q.speaker.text if q.speaker else None, q.speaker.start if q.speaker else None,
-                  q.speaker.end if q.speaker else None, q.speaker.id if q.speaker else None,
-                  q.speaker.name if q.speaker else None) for q in doc.quotes])
-            self.db.executemany(
-                'INSERT INTO dates (article_id, start, "end", text, value, anchor) VALUES (?,?,?,?,?,?)',
-                [(doc.id, d.start, d.end, d.text, d.value, d.anchor) for d in doc.dates])
-            self.db.executemany(
-                'INSERT INTO places (article_id, start, "end", text, name, place_id, lat, lon, country)'
-                ' VALUES (?,?,?,?,?,?,?,?,?)',
-                [(doc.id, p.start, p.end, p.text, p.name, p.id, p.lat, p.lon, p.country) for p in doc.places])
+        if not self.db.in_transaction:
+            self.db.execute("BEGIN")
+        # A failure never leaves half an article stored: its rows are removed again. (Not a
+        # SAVEPOINT per article: releasing one makes FTS5 flush, which tripled the cost.)
+        try:
+            new = self._add(doc, a, h, rec)
+        except BaseException:
+            row = self.db.execute("SELECT rowid FROM articles WHERE id=?", (doc.id,)).fetchone()
+            self._delete(doc.id, row[0] if row else -1)
+            raise
+        self._pending += 1
+        if self._pending >= self.commit_every:
+            self.flush()
+        return new
+
+    def _add(self, doc: Doc, a: Article, h: str, rec: dict[str, Any]) -> bool:
+        rows = self.db.execute("SELECT id, hash, rowid, stages FROM articles WHERE hash=? OR id=?",
+                               (h, doc.id)).fetchall()
+        for row in rows:
+            # same content already stored with at least these stages: nothing to do
+            if row["hash"] == h and (len((row["stages"] or "").split(",")) >= len(doc.done)):
+                return False
+        for row in rows:
+            self._delete(row["id"], row["rowid"])
+        n_tok = len(doc.tokens)
+        c = self.db.execute(
+            "INSERT INTO articles (id, hash, title, source, url, published, published_inferred,"
+            " author, text, n_tokens, format, origin, raw, body_offset, offset_map, meta, record,"
+            " stages, duplicate_of, story) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+            (doc.id, h, a.title, a.source, a.url, rec["published"], int(doc.published_inferred),
+             a.author, doc.text, n_tok, a.format, a.origin, a.raw or a.body, a.body_offset,
+             json.dumps(doc.offset_map), json.dumps(a.meta, ensure_ascii=False, default=str),
+             json.dumps({k: v for k, v in rec.items() if k != "text"}, ensure_ascii=False, default=str),
+             ",".join(doc.done),
+             doc.duplicate_of, doc.story))
+        rowid = c.lastrowid
+        self.db.execute("INSERT INTO articles_fts(rowid, title, text) VALUES (?,?,?)",
+                        (rowid, search_key(a.title or ""), search_key(doc.text)))
+        if not (doc.entities or doc.quotes or doc.dates or doc.places):
+            return True
+        self.db.executemany(
+            'INSERT INTO entities (article_id, start, "end", text, type, kb_id, name, norm) VALUES (?,?,?,?,?,?,?,?)',
+            [(doc.id, e.start, e.end, e.text, e.type, e.id, e.name, normalize(e.text)) for e in doc.entities])
+        self.db.executemany(
+            'INSERT INTO quotes (article_id, start, "end", content, kind, cue, speaker_text, speaker_start,'
+            ' speaker_end, speaker_id, speaker_name) VALUES (?,?,?,?,?,?,?,?,?,?,?)',
+            [(doc.id, q.start, q.end, q.content, q.kind, q.cue,
+              q.speaker.text if q.speaker else None, q.speaker.start if q.speaker else None,
+              q.speaker.end if q.speaker else None, q.speaker.id if q.speaker else None,
+              q.speaker.name if q.speaker else None) for q in doc.quotes])
+        self.db.executemany(
+            'INSERT INTO dates (article_id, start, "end", text, value, anchor) VALUES (?,?,?,?,?,?)',
+            [(doc.id, d.start, d.end, d.text, d.value, d.anchor) for d in doc.dates])
+        self.db.executemany(
+            'INSERT INTO places (article_id, start, "end", text, name, place_id, lat, lon, country)'
+            ' VALUES (?,?,?,?,?,?,?,?,?)',
+            [(doc.id, p.start, p.end, p.text, p.name, p.id, p.lat, p.lon, p.country) for p in doc.places])
         return True
 
     def _delete(self, article_id: str, rowid: int) -> None:
@@ -138,8 +197,9 @@ class Store:
         self.db.execute("DELETE FROM articles WHERE rowid=?", (rowid,))
 
     def reject(self, input: str, reason: str) -> None:
-        with self.db:
-            self.db.execute("INSERT INTO rejected (input, reason) VALUES (?,?)", (input, reason))
+        if not self.db.in_transaction:
+            self.db.execute("BEGIN")
+        self.db.execute("INSERT INTO rejected (input, reason) VALUES (?,?)", (input, reason))
 
     # -- reading --------------------------------------------------------------------
     def get(self, article_id: str) -> dict[str, Any] | None:
@@ -151,12 +211,13 @@ class Store:
         return dict(row) if row is not None else None
 
     def record(self, article_id: str) -> dict[str, Any] | None:
+        """The analyzed record (output contract) of an article."""
         row = self.get(article_id)
-        return json.loads(row["record"]) if row else None
+        return _record(row["record"], row["text"]) if row else None
 
     def records(self) -> Iterator[dict[str, Any]]:
-        for (rec,) in self.db.execute("SELECT record FROM articles ORDER BY rowid"):
-            yield json.loads(rec)
+        for rec, text in self.db.execute("SELECT record, text FROM articles ORDER BY rowid"):
+            yield _record(rec, text)
 
     def count(self, table: str = "articles") -> int:
         return int(self.db.execute(f"SELECT count(*) FROM {table}").fetchone()[0])
@@ -185,8 +246,7 @@ class Store:
         }
 
     def search(self, query: str, limit: int = 20, offset: int = 0) -> list[dict[str, Any]]:
-        key = search_key(query)
-        terms = " ".join('"' + t.replace('"', '""') + '"' for t in key.split())
+        terms = match_expression(query)
         if not terms:
             return []
         rows = self.db.execute(

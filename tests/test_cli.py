@@ -1,0 +1,130 @@
+"""The CLI as a user runs it: real files in, JSON Lines and a real SQLite store out."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from rasid.cli.main import main
+from tests.conftest import need_shared
+
+BODY = "قال وزير الخارجية الأردني أيمن الصفدي اليوم الأحد إن الأردن يرفض أي حل لا يضمن حقوق الفلسطينيين."
+
+
+def _records(path: Path) -> list[dict]:
+    return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
+
+
+def test_version_and_module_entry_point() -> None:
+    out = subprocess.run([sys.executable, "-m", "rasid", "--version"], capture_output=True, text=True, check=True)
+    assert out.stdout.startswith("rasid ")
+
+
+def test_usage_error_exit_2(capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(SystemExit) as e:
+        main(["analyze"])
+    assert e.value.code == 2
+
+
+def test_analyze_seeds_contract(tmp_path: Path, db: str) -> None:
+    seeds = need_shared("seeds")
+    out = tmp_path / "out.jsonl"
+    code = main(["analyze", *sorted(str(p) for p in seeds.glob("*.txt")), "-o", str(out), "--db", db, "-q"])
+    assert code == 0
+    recs = _records(out)
+    assert len(recs) == 2
+    by = {r["source"]: r for r in recs}
+    r0 = next(r for r in recs if r["title"])
+    assert r0["title"] == "لافروف: مباردة المناطق الآمنة في سوريا لا تهدف لإسقاط الأسد"
+    assert r0["text"].startswith("قال وزير الخارجية الروسي")
+    r4 = by["سيريانيوز"]
+    assert not r4["text"].rstrip().endswith("سيريانيوز")
+    for r in recs:
+        for key in ("id", "title", "source", "url", "published", "published_inferred", "text", "entities",
+                    "quotes", "dates", "places", "events", "story"):
+            assert key in r
+        t = r["text"]
+        for item in r["entities"] + r["dates"] + r["places"]:
+            assert t[item["start"]:item["end"]] == item["text"]
+        for q in r["quotes"]:
+            assert t[q["start"]:q["end"]] == q["content"]
+            if q["speaker"]:
+                sp = q["speaker"]
+                assert t[sp["start"]:sp["end"]] == sp["text"]
+
+
+def test_bad_inputs_folder_exit_1(tmp_path: Path, db: str, capsys: pytest.CaptureFixture[str]) -> None:
+    d = tmp_path / "in"
+    d.mkdir()
+    (d / "utf8.txt").write_text("عنوان أول\n\n" + BODY, encoding="utf-8")
+    (d / "win.txt").write_bytes(("عنوان ثان\n\n" + BODY.replace("الأحد", "الاثنين")).encode("cp1256"))
+    (d / "blob.txt").write_bytes(bytes(range(256)) * 8)
+    (d / "empty.txt").write_bytes(b"")
+    good = json.dumps({"id": "j1", "title": "ثالث", "text": BODY + " وأضاف أن الحل قريب."}, ensure_ascii=False)
+    (d / "feed.jsonl").write_text(good + '\n{"id": "j2", "text": "مقطو\n', encoding="utf-8")
+    out = tmp_path / "out.jsonl"
+    code = main(["analyze", str(d), "-o", str(out), "--db", db, "-q"])
+    assert code == 1
+    titles = sorted(r["title"] for r in _records(out))
+    assert titles == sorted(["عنوان أول", "عنوان ثان", "ثالث"])
+    err = capsys.readouterr().err
+    assert "blob.txt: binary file" in err
+    assert "empty.txt: empty file" in err
+    assert "feed.jsonl:2: invalid JSON" in err
+    # recorded in the store, and the good articles are all there
+    import sqlite3
+
+    con = sqlite3.connect(db)
+    assert con.execute("SELECT count(*) FROM rejected").fetchone()[0] == 3
+    assert con.execute("SELECT count(*) FROM articles").fetchone()[0] == 3
+
+
+def test_ingest_twice_stores_once_then_show_stats_export(tmp_path: Path, db: str,
+                                                         capsys: pytest.CaptureFixture[str]) -> None:
+    from importlib import resources
+
+    with resources.as_file(resources.files("rasid.resources") / "samples") as folder:
+        assert main(["ingest", str(folder), "--db", db, "-q"]) == 0
+        assert main(["ingest", str(folder), "--db", db]) == 0
+    err = capsys.readouterr().err
+    assert "0 new, 9 already stored" in err
+    assert main(["stats", "--db", db]) == 0
+    assert "9 articles" in capsys.readouterr().out
+    assert main(["search", "غوتيريش", "--db", db]) == 0
+    assert "sample-wire-001" in capsys.readouterr().out
+    assert main(["show", "sample-wire-001", "--db", db]) == 0
+    assert "الأمم المتحدة تدعو إلى هدنة إنسانية في اليمن" in capsys.readouterr().out
+    assert main(["show", "sample-wire-001", "--raw", "--db", db]) == 0
+    assert json.loads(capsys.readouterr().out)["id"] == "sample-wire-001"
+    out = tmp_path / "x.csv"
+    assert main(["export", "--format", "csv", "-o", str(out), "--db", db]) == 0
+    import csv
+
+    rows = list(csv.DictReader(out.open(encoding="utf-8", newline="")))
+    assert len(rows) == 9 and {"id", "title", "text", "published"} <= set(rows[0])
+    pq = tmp_path / "x.parquet"
+    assert main(["export", "--format", "parquet", "-o", str(pq), "--db", db]) == 0
+    import pyarrow.parquet as pa_pq
+
+    assert pa_pq.read_table(pq).num_rows == 9
+
+
+def test_ingest_ant_twice_stores_each_once(db: str) -> None:
+    import gzip
+
+    ant = need_shared("news", "ant", "ant_multisource_v2.1.jsonl.gz")
+    # ANT has a few records with an empty text: rejected (exit 1), the rest stored once
+    assert main(["ingest", str(ant), "--db", db, "-q"]) == 1
+    import sqlite3
+
+    n1 = sqlite3.connect(db).execute("SELECT count(*) FROM articles").fetchone()[0]
+    assert main(["ingest", str(ant), "--db", db, "-q"]) == 1
+    n2 = sqlite3.connect(db).execute("SELECT count(*) FROM articles").fetchone()[0]
+    with gzip.open(ant, "rt", encoding="utf-8") as f:
+        recs = [json.loads(line) for line in f]
+    distinct = {((r.get("title") or "").strip(), r["text"]) for r in recs if (r.get("text") or "").strip()}
+    assert n1 == n2 == len(distinct)

@@ -1,0 +1,65 @@
+"""The SQLite store through real files: idempotent ingest, replacement, search, rejects."""
+
+from __future__ import annotations
+
+import sqlite3
+
+import pytest
+
+from rasid.doc import Article
+from rasid.errors import StoreError
+from rasid.pipeline import Pipeline
+from rasid.store import Store
+from rasid.store.sqlite import search_key
+
+TEXT = Pipeline(("text",))
+
+
+def _doc(body: str, **kw: object):  # type: ignore[no-untyped-def]
+    return TEXT(Article(body=body, **kw))  # type: ignore[arg-type]
+
+
+def test_add_is_idempotent_and_replaces_new_versions(db: str) -> None:
+    with Store(db) as st:
+        assert st.add(_doc("قال الرئيس إن الاتفاق وشيك.", id="a1", title="خبر"))
+        assert not st.add(_doc("قال الرئيس إن الاتفاق وشيك.", id="a1", title="خبر"))
+        # same id, changed text: the new version replaces the old one
+        assert st.add(_doc("قال الرئيس إن الاتفاق تأجل.", id="a1", title="خبر"))
+        assert st.count() == 1
+        assert "تأجل" in st.get("a1")["text"]
+    with Store(db, readonly=True) as st:
+        rec = st.record("a1")
+        assert rec is not None and rec["text"] == "قال الرئيس إن الاتفاق تأجل."
+        assert list(rec)[:7] == ["id", "title", "source", "url", "published", "published_inferred", "text"]
+
+
+def test_schema_version_and_wal(db: str) -> None:
+    Store(db).close()
+    con = sqlite3.connect(db)
+    assert con.execute("PRAGMA user_version").fetchone()[0] >= 1
+    assert con.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
+
+
+def test_search_ignores_spelling_variants_and_clitics(db: str) -> None:
+    with Store(db) as st:
+        st.add(_doc("دعت الأمم المتحدة إلى وقف إطلاق النار في إدلب.", id="un"))
+        st.add(_doc("وصل الوفد إلى واشنطن مساء أمس.", id="dc"))
+    with Store(db, readonly=True) as st:
+        assert [r["id"] for r in st.search("للامم")] == ["un"]
+        assert [r["id"] for r in st.search("ادلب")] == ["un"]
+        assert [r["id"] for r in st.search("وواشنطن")] == ["dc"]
+        assert st.search("باريس") == []
+    assert search_key("وللأمم") == search_key("الامم")
+
+
+def test_rejected_table(db: str) -> None:
+    with Store(db) as st:
+        st.reject("bad.json:3", "invalid JSON")
+        assert st.count("rejected") == 1
+        row = st.db.execute("SELECT input, reason, time FROM rejected").fetchone()
+        assert row["input"] == "bad.json:3" and row["time"]
+
+
+def test_readonly_missing_db_is_a_clear_error(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    with pytest.raises(StoreError, match="no such database"):
+        Store(tmp_path / "nope.db", readonly=True)
