@@ -24,7 +24,11 @@ from dataclasses import asdict, dataclass
 from functools import lru_cache
 from typing import Any
 
-from rasid.timex.lexicon import alt, key, lexicon, normalize_with_map
+from rasid.timex.lexicon import _trie_regex, alt, key, lexicon, normalize_with_map
+
+
+def _trie_regex_of(words) -> str:
+    return _trie_regex(sorted(words))
 
 __all__ = ["DateMention", "find_dates", "to_dict"]
 
@@ -88,13 +92,13 @@ class _Patterns:
         # day (+ range) + month (+ year)
         self.dmy = re.compile(
             _CLITIC + rf"(?P<core>(?:(?P<pre>من|بين){_S})?"
-            + rf"(?:(?P<r1>{_DAYNUM})(?:{_S0}-{_S0}|{_S}و{_S0}|{_S}(?:الى|حتى){_S})"
+            + rf"(?:(?P<r1>{_DAYNUM})(?:{_S0}-{_S0}|{_S}و{_S0}|{_S}(?:الي|حتي){_S})"
             + rf"(?=(?:ال{_S0})?\d|{ORD}))?"
             + day("a") + _S + monx("a") + year_tail + ")")
         # Month day[-day][, year] (English order; duckling style)
         self.mdy = re.compile(
             _CLITIC + rf"(?P<core>{monx('a')}{_S}(?P<ad>\d{{1,2}})(?!\d)"
-            + rf"(?:(?:{_S0}-{_S0}|{_S}(?:الى|حتى){_S})(?P<ad2>\d{{1,2}})(?!\d))?"
+            + rf"(?:(?:{_S0}-{_S0}|{_S}(?:الي|حتي){_S})(?P<ad2>\d{{1,2}})(?!\d))?"
             + rf"(?:{_S0}[,،]{_S0}(?P<y>{_YEAR}))?)(?!{_S0}\w)")
         # month (+ year)
         self.my = re.compile(
@@ -103,7 +107,7 @@ class _Patterns:
         # years
         self.yrange = re.compile(
             _CLITIC + rf"(?P<core>(?:(?P<pre>بين|من){_S})?(?P<kw>(?:عامي|العامين|سنتي|عام|العام|سنه){_S})?"
-            rf"(?P<y1>{_YEAR})(?P<sep>{_S0}[-/]{_S0}|{_S}و{_S0}(?:(?:عام|العام){_S})?|{_S}(?:الى|حتى){_S}(?:(?:عام|العام){_S})?)"
+            rf"(?P<y1>{_YEAR})(?P<sep>{_S0}[-/]{_S0}|{_S}و{_S0}(?:(?:عام|العام){_S})?|{_S}(?:الي|حتي){_S}(?:(?:عام|العام){_S})?)"
             rf"(?P<y2>{_YEAR}))")
         self.year = re.compile(
             _CLITIC + rf"(?P<core>(?:(?P<kw>عام|العام|سنه|السنه|لعام|للعام){_S}|(?P<season>{alt(L.seasons)}){_S}(?:(?:عام|العام){_S})?|(?P<fi>في){_S})?"
@@ -121,7 +125,7 @@ class _Patterns:
         reldays = alt(L.rel_days)
         self.weekday = re.compile(
             _CLITIC + rf"(?P<core>(?:(?P<dp>{dayparts}){_S})?(?:(?P<rd>{reldays}|يومي|يوم){_S})?"
-            rf"(?P<w1>{WD}){_END}(?:(?:{_S0}[-/]{_S0}|{_S}و{_S0}|{_S}(?:الى|حتى){_S})(?P<w2>{WD}){_END})?"
+            rf"(?P<w1>{WD}){_END}(?:(?:{_S0}[-/]{_S0}|{_S}و{_S0}|{_S}(?:الي|حتي){_S})(?P<w2>{WD}){_END})?"
             rf"(?:{_S}(?P<mod>{mods}){_END})?)")
         self.relday = re.compile(
             _CLITIC + rf"(?P<core>(?:(?P<dp>{dayparts}){_S})?(?P<rd>{reldays}|(?:(?:في){_S})?اليوم{_S}التالي){_END})")
@@ -140,6 +144,34 @@ class _Patterns:
             r"|(?P<y2>(?:1[6-9]|20)\d\d)-(?P<m2>[01]\d)-(?P<d2>[0-3]\d)"
             r"|(?P<m3>[01]?\d)/(?P<y3>(?:19|20)\d\d))(?![\w/.:-]|[.,]\d)")
         self.holiday = re.compile(_CLITIC + rf"(?P<core>{alt(L.holidays)}){_END}")
+        # Trigger words: every pattern can only start at a word from this table (or at a
+        # digit), so the text is scanned once and each pattern is tried only there.
+        trig: dict[str, set[str]] = {}
+
+        def reg(words, *names: str) -> None:
+            for w in words:
+                fw = key(w).split(" ")[0] if key(w) else ""
+                if fw:
+                    trig.setdefault(fw, set()).update(names)
+
+        reg(L.months, "mdy", "my")
+        reg(["في"], "my", "year")
+        reg(["من", "بين"], "dmy", "yrange")
+        reg(["عام", "العام", "سنه", "السنه", "لعام", "للعام", "عامي", "العامين", "سنتي"],
+            "year", "yrange", "hijri_year")
+        reg(L.ordinals, "dmy", "hijri")
+        reg(["شهر"], "my", "hijri")
+        reg(L.seasons, "my", "year")
+        reg(L.hijri_months, "hijri")
+        reg(list(L.weekdays) + L.day_parts + list(L.rel_days) + ["يوم", "يومي"], "weekday", "relday")
+        reg(L.this_words + list(L.periods), "period")
+        reg(L.ago + L.after, "ago", "relday")
+        reg(L.holidays, "holiday")
+        self.triggers = trig
+        self.digit_names = ("dmy", "year", "yrange", "hijri", "hijri_year", "numeric")
+        self.trigger_re = re.compile(
+            r"(?<!\w)(?:و|ف|ب|ل|وب|فب|ول|فل|لل)?(?P<w>" + _trie_regex_of(trig) + r")(?!\w)"
+            r"|(?<![\d])(?P<dg>\d)")
         self.future = re.compile(
             rf"(?<!\w)(?:{alt(L.future_markers)}){_END}|(?<!\w)[وف]?(?P<sv>س[يتن]\w{{3,}})")
         self.word = re.compile(r"\w+")
@@ -203,11 +235,47 @@ def _strip_clitic(w: str) -> str:
 class _Ctx:
     """Per-article resolution context."""
 
-    def __init__(self, N: str, pub: dt.date | None, direction: str) -> None:
+    def __init__(self, N: str, pub: dt.date | None, direction: str,
+                 year_month: tuple[int, int] | None = None) -> None:
         self.N = N
         self.pub = pub
+        # publication year and month known without the day (rasid.timex.infer): year-less
+        # days and months resolve against the month's last day; weekdays etc. stay None
+        self.ref: dt.date | None = pub
+        if pub is None and year_month:
+            y, m = year_month
+            self.ref = dt.date(y, m, calendar.monthrange(y, m)[1])
         self.direction = direction  # "news" (past default) or "future" (Duckling)
         self.P = _patterns()
+        self._pos: dict[str, list[int]] | None = None
+
+    def _scan(self) -> dict[str, list[int]]:
+        P = self.P
+        pos: dict[str, list[int]] = {}
+        for m in P.trigger_re.finditer(self.N):
+            if m.group("dg") is not None:
+                names = P.digit_names
+                at = m.start()
+                # "ال10", "و2015", "في14": the pattern may start before the digit
+                ws = self.N.rfind(" ", 0, at) + 1
+                starts = (at, ws) if ws < at and at - ws <= 3 else (at,)
+            else:
+                names = P.triggers.get(m.group("w"), ())
+                starts = (m.start(),)
+            for n in names:
+                pos.setdefault(n, []).extend(starts)
+        return pos
+
+    def matches(self, name: str):
+        if self._pos is None:
+            self._pos = self._scan()
+        rx = getattr(self.P, name)
+        seen = set()
+        for p in sorted(set(self._pos.get(name, ()))):
+            mt = rx.match(self.N, p)
+            if mt is not None and mt.span() not in seen:
+                seen.add(mt.span())
+                yield mt
 
     def future_context(self, start: int) -> bool:
         if self.direction == "future":
@@ -223,7 +291,7 @@ class _Ctx:
 
     # -- day and month without year -----------------------------------------------------
     def pick_day(self, m: int, d: int, start: int, mod: int | None = None) -> str | None:
-        pub = self.pub
+        pub = self.ref
         if pub is None:
             return f"XXXX-{m:02d}-{d:02d}"
         cands = [dt.date(y, m, d) for y in (pub.year - 1, pub.year, pub.year + 1) if _valid(y, m, d)]
@@ -249,7 +317,7 @@ class _Ctx:
         return (p or f).isoformat()  # type: ignore[union-attr]
 
     def pick_month(self, m: int, start: int, mod: int | None = None) -> str | None:
-        pub = self.pub
+        pub = self.ref
         if pub is None:
             return f"XXXX-{m:02d}"
         cur = pub.year * 12 + pub.month - 1
@@ -326,7 +394,7 @@ def _year_from_tail(ctx: _Ctx, g: dict) -> tuple[int | None, bool, bool]:
 
 def _cands_dmy(ctx: _Ctx, out: list[_Cand]) -> None:
     P, L, N = ctx.P, ctx.P.L, ctx.N
-    for mt in P.dmy.finditer(N):
+    for mt in ctx.matches("dmy"):
         g = mt.groupdict()
         mon = _month_ok(P, g, "a")
         if mon is None:
@@ -377,12 +445,12 @@ def _cands_dmy(ctx: _Ctx, out: list[_Cand]) -> None:
         else:
             value = vals[0]
         out.append(_Cand(start, mt.end("core"), "dmy", value, anchor,
-                         ("day", mon, days, y is not None)))
+                         ("day", mon, days, y is not None or bool(g.get("yrel") or g.get("ythis")), mod)))
 
 
 def _cands_mdy(ctx: _Ctx, out: list[_Cand]) -> None:
     P = ctx.P
-    for mt in P.mdy.finditer(ctx.N):
+    for mt in ctx.matches("mdy"):
         g = mt.groupdict()
         mon = _month_ok(P, g, "a")
         d1 = int(g["ad"])
@@ -401,12 +469,12 @@ def _cands_mdy(ctx: _Ctx, out: list[_Cand]) -> None:
             vals = [v, f"{v[:4]}-{mon:02d}-{d2:02d}"] if v else [None]
             anchor = "relative"
         value = None if None in vals else "/".join(vals)
-        out.append(_Cand(mt.start("core"), mt.end("core"), "dmy", value, anchor, ("day", mon, days, bool(g["y"]))))
+        out.append(_Cand(mt.start("core"), mt.end("core"), "dmy", value, anchor, ("day", mon, days, bool(g["y"]), None)))
 
 
 def _cands_my(ctx: _Ctx, out: list[_Cand]) -> None:
     P, L, N = ctx.P, ctx.P.L, ctx.N
-    for mt in P.my.finditer(N):
+    for mt in ctx.matches("my"):
         g = mt.groupdict()
         mon = _month_ok(P, g, "a")
         if mon is None:
@@ -423,8 +491,8 @@ def _cands_my(ctx: _Ctx, out: list[_Cand]) -> None:
         if not has_tail and not strong:
             # a bare month name: needs a time preposition before it
             pw = _strip_clitic(_prev_word(N, core_start))
-            if pw not in ("منذ", "حتى", "خلال", "مطلع", "منتصف", "اواخر", "اوائل", "نهايه", "بدايه",
-                          "بحلول", "قبل", "بعد", "طيله", "طوال", "من", "الى", "شهري", "شهر"):
+            if pw not in ("منذ", "حتي", "خلال", "مطلع", "منتصف", "اواخر", "اوائل", "نهايه", "بدايه",
+                          "بحلول", "قبل", "بعد", "طيله", "طوال", "من", "الي", "شهري", "شهر"):
                 continue
         if g.get("season") and g.get("y"):
             out.append(_Cand(core_start, mt.end("core"), "year", g["y"], "absolute"))
@@ -440,7 +508,8 @@ def _cands_my(ctx: _Ctx, out: list[_Cand]) -> None:
         else:
             value, anchor = ctx.pick_month(mon, core_start, mod), "relative"
         out.append(_Cand(core_start, mt.end("core"), "month", value, anchor,
-                         ("anaph_month", mon) if anaph else None))
+                         ("anaph_month", mon) if anaph else
+                         ("month", mon, y is not None or bool(g.get("yrel") or g.get("ythis")), mod)))
 
 
 def _year_ok(ctx: _Ctx, mt: re.Match, start: int) -> bool:
@@ -463,7 +532,7 @@ def _year_ok(ctx: _Ctx, mt: re.Match, start: int) -> bool:
 
 def _cands_year(ctx: _Ctx, out: list[_Cand]) -> None:
     P, L, N = ctx.P, ctx.P.L, ctx.N
-    for mt in P.yrange.finditer(N):
+    for mt in ctx.matches("yrange"):
         g = mt.groupdict()
         y1, y2 = int(g["y1"]), int(g["y2"])
         if not y1 < y2:
@@ -482,7 +551,7 @@ def _cands_year(ctx: _Ctx, out: list[_Cand]) -> None:
             if pw in L.year_not_before or _strip_clitic(pw) in L.year_not_before:
                 continue
         out.append(_Cand(start, mt.end("core"), "yrange", f"{y1}/{y2}", "absolute"))
-    for mt in P.year.finditer(N):
+    for mt in ctx.matches("year"):
         g = mt.groupdict()
         y = g["y"]
         start = mt.start("core")
@@ -531,7 +600,7 @@ def _hijri_year_of(d: dt.date) -> int | None:
 
 def _cands_hijri(ctx: _Ctx, out: list[_Cand]) -> None:
     P, L, N = ctx.P, ctx.P.L, ctx.N
-    for mt in P.hijri.finditer(N):
+    for mt in ctx.matches("hijri"):
         g = mt.groupdict()
         hm = L.hijri_months.get(key(g["hm"]))
         if hm is None:
@@ -583,7 +652,7 @@ def _cands_hijri(ctx: _Ctx, out: list[_Cand]) -> None:
                 value = f"{r[0].isoformat()}/{r[1].isoformat()}" if r else None
             anchor = "absolute"
         out.append(_Cand(start, end, "hijri", value, anchor))
-    for mt in P.hijri_year.finditer(N):
+    for mt in ctx.matches("hijri_year"):
         hy = int(mt.group("hy"))
         a = _hijri_to_greg(hy, 1, 1)
         b = _hijri_to_greg(hy + 1, 1, 1)
@@ -593,7 +662,7 @@ def _cands_hijri(ctx: _Ctx, out: list[_Cand]) -> None:
 
 def _cands_weekday(ctx: _Ctx, out: list[_Cand]) -> None:
     P, L, N = ctx.P, ctx.P.L, ctx.N
-    for mt in P.weekday.finditer(N):
+    for mt in ctx.matches("weekday"):
         g = mt.groupdict()
         w1 = L.weekdays[key(g["w1"])]
         w2 = L.weekdays[key(g["w2"])] if g["w2"] else None
@@ -621,7 +690,7 @@ def _cands_weekday(ctx: _Ctx, out: list[_Cand]) -> None:
 
 def _cands_relday(ctx: _Ctx, out: list[_Cand]) -> None:
     P, L, N = ctx.P, ctx.P.L, ctx.N
-    for mt in P.relday.finditer(N):
+    for mt in ctx.matches("relday"):
         rdk = key(mt.group("rd"))
         start = mt.start("core")
         if rdk.endswith("التالي"):
@@ -647,7 +716,7 @@ def _cands_relday(ctx: _Ctx, out: list[_Cand]) -> None:
 
 def _cands_period(ctx: _Ctx, out: list[_Cand]) -> None:
     P, L, N = ctx.P, ctx.P.L, ctx.N
-    for mt in P.period.finditer(N):
+    for mt in ctx.matches("period"):
         g = mt.groupdict()
         unit = L.periods[key(g["unit"])]
         mod = _mod_of(L, g["mod"])
@@ -678,10 +747,10 @@ def _cands_period(ctx: _Ctx, out: list[_Cand]) -> None:
 
 def _cands_ago(ctx: _Ctx, out: list[_Cand]) -> None:
     P, L, N = ctx.P, ctx.P.L, ctx.N
-    for mt in P.ago.finditer(N):
+    for mt in ctx.matches("ago"):
         g = mt.groupdict()
         nxt = _next_words(N, mt.end("core"), 1)
-        if nxt in ("من", "على", "علي", "فقط"):
+        if nxt in ("من", "علي", "فقط"):
             continue  # "بعد ثلاثة أيام من الانتخابات": anchored on an event, not on today
         if g["n"]:
             n = int(g["n"]) if g["n"].isdigit() else L.cardinals.get(key(g["n"]))
@@ -710,7 +779,7 @@ def _cands_ago(ctx: _Ctx, out: list[_Cand]) -> None:
 
 
 def _cands_numeric(ctx: _Ctx, out: list[_Cand]) -> None:
-    for mt in ctx.P.numeric.finditer(ctx.N):
+    for mt in ctx.matches("numeric"):
         g = mt.groupdict()
         if g["y"]:
             y, m, d = int(g["y"]), int(g["m"]), int(g["d"])
@@ -727,7 +796,7 @@ def _cands_numeric(ctx: _Ctx, out: list[_Cand]) -> None:
 
 def _cands_holiday(ctx: _Ctx, out: list[_Cand]) -> None:
     L = ctx.P.L
-    for mt in ctx.P.holiday.finditer(ctx.N):
+    for mt in ctx.matches("holiday"):
         cal, m, d = L.holidays[key(mt.group("core"))]
         start, end = mt.start("core"), mt.end("core")
         # a year right after ("عيد الفطر 2017") is not handled: resolve from publication
@@ -824,7 +893,31 @@ def _postprocess(ctx: _Ctx, sel: list[_Cand]) -> None:
                 if len(fits) == 1:
                     nxt.value = f"{fits[0]}-{mon:02d}-{day:02d}"
                     c.value = nxt.value
-    # 2. anaphoric "الشهر التالي", "العام التالي", "اليوم التالي", "من العام نفسه"
+    # 2. a year-less day or month in the same sentence as an explicit date takes its year
+    #    ("في 5 جانفي 2018 ... وتستمر حتى 20 فيفري" -> 2018-02-20)
+    prev: tuple[int, int, int] | None = None  # (year, month, end offset)
+    for c in sel:
+        ex = c.extra
+        if c.anchor == "absolute" and c.value and re.match(r"\d{4}-\d{2}", c.value.split("/")[-1]):
+            last_v = c.value.split("/")[-1]
+            prev = (int(last_v[:4]), int(last_v[5:7]), c.end)
+            continue
+        if prev is None or not (isinstance(ex, tuple) and ex[0] in ("day", "month")):
+            continue
+        if ex[0] == "day" and (ex[3] or ex[4] is not None):
+            continue
+        if ex[0] == "month" and (ex[2] or ex[3] is not None):
+            continue
+        if re.search(r"[.!?؟\n]", N[prev[2]:c.start]) or c.start - prev[2] > 200:
+            continue
+        y, mon = prev[0], ex[1]
+        if mon < prev[1]:
+            continue
+        if ex[0] == "month":
+            c.value = f"{y}-{mon:02d}"
+        elif all(_valid(y, mon, x) for x in ex[2]):
+            c.value = "/".join(f"{y}-{mon:02d}-{x:02d}" for x in ex[2])
+    # 3. anaphoric "الشهر التالي", "العام التالي", "اليوم التالي", "من العام نفسه"
     last: dict[str, str] = {}
     for c in sel:
         if c.kind == "next_month":
@@ -862,17 +955,21 @@ def _postprocess(ctx: _Ctx, sel: list[_Cand]) -> None:
 
 
 def find_dates(text: str, published: dt.date | dt.datetime | None,
-               *, direction: str = "news") -> list[DateMention]:
+               *, direction: str = "news",
+               year_month: tuple[int, int] | None = None) -> list[DateMention]:
     """All date expressions in ``text`` resolved against ``published``.
 
     ``direction="news"`` applies the news convention (a bare weekday or a year-less date
     is the most recent one unless the sentence is in the future tense); ``"future"``
     reads every under-specified expression forward, as the Duckling corpora do.
+    ``year_month`` (used only when ``published`` is None) is a publication year and month
+    inferred from the text (:func:`rasid.timex.infer.infer_publication`): year-less days
+    and months then get a year; expressions that need the day (weekdays, أمس) stay None.
     """
     if isinstance(published, dt.datetime):
         published = published.date()
     N, omap = normalize_with_map(text)
-    ctx = _Ctx(N, published, direction)
+    ctx = _Ctx(N, published, direction, year_month)
     cands: list[_Cand] = []
     for gen in _GENERATORS:
         gen(ctx, cands)

@@ -53,11 +53,35 @@ def _load(name: str) -> dict[str, Any]:
     return json.loads(path.read_text(encoding="utf-8"))
 
 
+def _trie_regex(words: list[str]) -> str:
+    """A regex equivalent to the alternation of ``words`` (longest match first), built
+    from a character trie so that matching fails fast (Python's re does not factor
+    alternations). A space in a phrase matches any run of blanks (not newlines)."""
+    trie: dict = {}
+    for w in words:
+        node = trie
+        for ch in w:
+            node = node.setdefault(ch, {})
+        node[""] = True
+
+    def emit(node: dict) -> str:
+        end = "" in node
+        branches = []
+        for ch in sorted(k for k in node if k):
+            piece = r"[^\S\n]+" if ch == " " else re.escape(ch)
+            branches.append(piece + emit(node[ch]))
+        if not branches:
+            return ""
+        body = branches[0] if len(branches) == 1 else "(?:" + "|".join(branches) + ")"
+        return f"(?:{body})?" if end else body
+
+    return emit(trie)
+
+
 def alt(words, *, group: str | None = None) -> str:
-    """A regex alternation of normalized phrases, longest first; inner spaces match any
-    run of blanks (not newlines)."""
-    forms = sorted({normalize(w) for w in words if w}, key=len, reverse=True)
-    body = "|".join(re.escape(w).replace(r"\ ", r"[^\S\n]+") for w in forms)
+    """A regex alternation of normalized phrases (longest match preferred)."""
+    forms = sorted({" ".join(normalize(w).split()) for w in words if w})
+    body = _trie_regex(forms)
     if group:
         return f"(?P<{group}>{body})"
     return f"(?:{body})"
