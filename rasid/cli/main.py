@@ -108,6 +108,16 @@ def build_parser() -> argparse.ArgumentParser:
     sp = sub.add_parser("bench", help="speed: articles/s and tokens/s per stage, peak memory, on ../shared/data/news")
 
     sp = sub.add_parser("stages", help="list the pipeline stages and what each requires/assigns")
+
+    # more commands live in rasid/cli/cmd_*.py: each defines add_commands(sub), registering
+    # subparsers with set_defaults(func=handler) where handler(args) -> exit status
+    import importlib
+    import pkgutil
+
+    import rasid.cli
+
+    for mod in sorted(m.name for m in pkgutil.iter_modules(rasid.cli.__path__) if m.name.startswith("cmd_")):
+        importlib.import_module(f"rasid.cli.{mod}").add_commands(sub)
     return p
 
 
@@ -121,7 +131,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     if not args.command:
         parser.print_help(sys.stderr)
         return EXIT_USAGE
-    handler: Callable[[argparse.Namespace], int] = globals()[f"cmd_{args.command}"]
+    handler: Callable[[argparse.Namespace], int] = getattr(args, "func", None) or globals()[f"cmd_{args.command}"]
     try:
         return handler(args)
     except RasidError as e:
