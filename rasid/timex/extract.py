@@ -76,7 +76,7 @@ class _Patterns:
 
         def monx(p: str) -> str:
             return (rf"(?:شهر{_S})?(?P<{p}m>{M}){_END}"
-                    rf"(?:{_S0}[/\\]{_S0}(?P<{p}m2>{M}){_END}|{_S0}\({_S0}(?P<{p}m3>{M}){_S0}\))?")
+                    rf"(?:{_S0}[/\\]{_S0}(?P<{p}m2>{M}){_END}|{_S0}\({_S0}(?P<{p}m3>{M}){_S0}\)|{_S}(?P<{p}m4>{M}){_END})?")
 
         def day(p: str) -> str:
             return rf"(?:(?P<{p}d>{_DAYNUM})(?:{_S}من)?|(?P<{p}o>{ORD}){_S}من)"
@@ -110,7 +110,7 @@ class _Patterns:
             rf"(?P<y1>{_YEAR})(?P<sep>{_S0}[-/]{_S0}|{_S}و{_S0}(?:(?:عام|العام){_S})?|{_S}(?:الي|حتي){_S}(?:(?:عام|العام){_S})?)"
             rf"(?P<y2>{_YEAR}))")
         self.year = re.compile(
-            _CLITIC + rf"(?P<core>(?:(?P<kw>عام|العام|سنه|السنه|لعام|للعام){_S}|(?P<season>{alt(L.seasons)}){_S}(?:(?:عام|العام){_S})?|(?P<fi>في){_S})?"
+            _CLITIC + rf"(?P<core>(?:(?P<kw>عام|العام|سنه|السنه|لعام|للعام)(?:{_S}{mods})?{_S}|(?P<season>{alt(L.seasons)}){_S}(?:(?:عام|العام){_S})?|(?P<fi>في){_S})?"
             rf"(?P<y>{_YEAR})(?P<suf>{_S0}م(?!\w)|{_S}ميلادي(?:ه)?(?!\w))?)")
         # Hijri
         self.hijri = re.compile(
@@ -128,7 +128,7 @@ class _Patterns:
             rf"(?P<w1>{WD}){_END}(?:(?:{_S0}[-/]{_S0}|{_S}و{_S0}|{_S}(?:الي|حتي){_S})(?P<w2>{WD}){_END})?"
             rf"(?:{_S}(?P<mod>{mods}){_END})?)")
         self.relday = re.compile(
-            _CLITIC + rf"(?P<core>(?:(?P<dp>{dayparts}){_S})?(?P<rd>{reldays}|(?:(?:في){_S})?اليوم{_S}التالي){_END})")
+            _CLITIC + rf"(?P<core>(?:(?P<dp>{dayparts}){_S})?(?P<rd>اليوم{_S}التالي|{reldays}){_END})")
         self.period = re.compile(
             _CLITIC + rf"(?P<core>(?:(?P<this>{alt(L.this_words)}){_S})?(?P<unit>{alt(L.periods)})"
             rf"(?:{_S}(?P<mod>{mods}))?{_END})")
@@ -173,7 +173,7 @@ class _Patterns:
             r"(?<!\w)(?:و|ف|ب|ل|وب|فب|ول|فل|لل)?(?P<w>" + _trie_regex_of(trig) + r")(?!\w)"
             r"|(?<![\d])(?P<dg>\d)")
         self.future = re.compile(
-            rf"(?<!\w)(?:{alt(L.future_markers)}){_END}|(?<!\w)[وف]?(?P<sv>س[يتن]\w{{3,}})")
+            rf"(?<!\w)(?:{alt(L.future_markers)}){_END}|(?<!\w)[وف]?(?P<sv>س[يتن]\w{{2,}})")
         self.word = re.compile(r"\w+")
 
 
@@ -353,8 +353,10 @@ class _Ctx:
             return pub + dt.timedelta(days=fwd or 7)
         if mod == 0:
             return pub + dt.timedelta(days=fwd)
+        if self.direction == "future":
+            return pub + dt.timedelta(days=fwd or 7)   # Duckling: the next one
         if self.future_context(start):
-            return pub + dt.timedelta(days=fwd or 7)
+            return pub + dt.timedelta(days=fwd)        # news: on or after publication
         return pub - dt.timedelta(days=back)
 
 
@@ -483,7 +485,9 @@ def _cands_my(ctx: _Ctx, out: list[_Cand]) -> None:
         has_tail = bool(g.get("y") or g.get("mmod") or g.get("yrel") or g.get("ythis"))
         core_start = mt.start("core")
         sh = N.startswith("شهر", mt.start("am") - 4) if mt.start("am") >= 4 else False
-        strong = has_tail or g.get("am2") or g.get("am3") or g.get("fi") or sh
+        # a list "في فبراير ومارس وأبريل": a month right after "و" + another month
+        listed = N[core_start - 1:core_start] == "و" and _strip_clitic(_prev_word(N, core_start - 1)) in L.months
+        strong = has_tail or g.get("am2") or g.get("am3") or g.get("fi") or sh or listed
         if key(g["am"]) in L.ambiguous_months and not strong:
             continue
         if g.get("season") and not g.get("y"):
@@ -525,6 +529,8 @@ def _year_ok(ctx: _Ctx, mt: re.Match, start: int) -> bool:
     pw = _prev_word(N, start)
     if pw in L.year_before or _strip_clitic(pw) in L.year_before:
         return True
+    if N[start - 1:start] == "و" and re.fullmatch(r"(?:1[6-9]|20)\d\d", _prev_word(N, start - 1)):
+        return True  # "في 2015 و2017"
     if mt.group("suf"):
         return True
     return False
