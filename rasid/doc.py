@@ -215,3 +215,46 @@ class Doc:
             "author": a.author,
             "meta": a.meta,
         }
+
+
+#: the keys that mark a record as already analyzed (a contract record, not raw input)
+ANALYZED_KEYS = frozenset({"text", "entities", "quotes", "dates", "places", "events"})
+
+
+def doc_from_record(rec: dict[str, Any], *, origin: str = "", raw: str = "", fmt: str = "jsonl") -> Doc:
+    """Rebuild a Doc from a contract record (``rasid analyze`` / Spark output), so that
+    analyzed results load into the store without running the pipeline again."""
+    known = {"id", "title", "source", "url", "published", "published_inferred", "text", "entities", "quotes",
+             "dates", "places", "events", "story", "duplicate_of", "author", "meta"}
+    meta = dict(rec.get("meta") or {})
+    meta.update({k: v for k, v in rec.items() if k not in known})
+    art = Article(body=rec["text"], title=rec.get("title"), id=rec.get("id"), source=rec.get("source"),
+                  url=rec.get("url"), published=rec.get("published"), author=rec.get("author"), meta=meta,
+                  raw=raw, format=fmt, origin=origin)
+
+    def speaker(s: dict[str, Any] | None) -> Speaker | None:
+        return None if not s else Speaker(s["start"], s["end"], s["text"], s.get("id"), s.get("name"))
+
+    doc = Doc(article=art, text=rec["text"])
+    doc.entities = [Entity(e["start"], e["end"], e["text"], e["type"], e.get("id"), e.get("name"))
+                    for e in rec.get("entities") or []]
+    doc.quotes = [Quote(q["start"], q["end"], q["content"], q["kind"], q.get("cue") or "", speaker(q.get("speaker")),
+                        q.get("cue_start"), q.get("cue_end")) for q in rec.get("quotes") or []]
+    doc.dates = [DateMention(d["start"], d["end"], d["text"], d.get("value"), d.get("anchor") or "absolute")
+                 for d in rec.get("dates") or []]
+    doc.places = [Place(p["start"], p["end"], p["text"], p.get("name"), p.get("id"), p.get("lat"), p.get("lon"),
+                        p.get("country")) for p in rec.get("places") or []]
+    doc.events = list(rec.get("events") or [])
+    doc.story = None if rec.get("story") is None else str(rec["story"])
+    doc.duplicate_of = rec.get("duplicate_of")
+    doc.published = rec.get("published")
+    doc.published_inferred = bool(rec.get("published_inferred"))
+    from rasid.text import split_sentences
+    from rasid.text.tokenize import TokenList
+
+    doc.sentences = split_sentences(doc.text)
+    doc.tokens = TokenList(doc.text)
+    from rasid.pipeline import DEFAULT_STAGES
+
+    doc.done = [*DEFAULT_STAGES, "loaded"]
+    return doc

@@ -63,3 +63,26 @@ def test_rejected_table(db: str) -> None:
 def test_readonly_missing_db_is_a_clear_error(tmp_path) -> None:  # type: ignore[no-untyped-def]
     with pytest.raises(StoreError, match="no such database"):
         Store(tmp_path / "nope.db", readonly=True)
+
+
+def test_analyzed_records_load_without_reanalysis(tmp_path, db: str) -> None:  # type: ignore[no-untyped-def]
+    import json
+
+    from rasid.cli.main import main
+
+    text = "قال الرئيس اللبناني ميشال عون أمس إن الحكومة ستتشكل قريبا."
+    rec = {"id": "done-1", "title": "عون", "source": "s", "url": None, "published": "2018-05-02",
+           "published_inferred": False, "text": text,
+           "entities": [{"start": 19, "end": 28, "text": "ميشال عون", "type": "PER", "id": "Q1", "name": "Michel Aoun"}],
+           "quotes": [{"start": 38, "end": len(text) - 1, "content": text[38:-1], "kind": "indirect", "cue": "قال",
+                       "speaker": {"text": "ميشال عون", "start": 19, "end": 28, "id": "Q1", "name": "Michel Aoun"}}],
+           "dates": [{"start": 29, "end": 32, "text": "أمس", "value": "2018-05-01", "anchor": "relative"}],
+           "places": [], "events": [], "story": None}
+    p = tmp_path / "analyzed.jsonl"
+    p.write_text(json.dumps(rec, ensure_ascii=False) + "\n", encoding="utf-8")
+    assert main(["ingest", str(p), "--db", db, "-q"]) == 0
+    with Store(db, readonly=True) as st:
+        got = st.record("done-1")
+        assert got is not None
+        for k in ("text", "entities", "quotes", "dates", "published"):
+            assert got[k] == rec[k], k

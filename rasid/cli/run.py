@@ -42,6 +42,9 @@ def run(paths: Iterable[str], pipeline: Pipeline, *, store: Store | None, out: I
                 reject(item.input, item.reason)
                 continue
             res.read += 1
+            if isinstance(item, Doc):  # already analyzed (a contract record): store it as is
+                emit(item)
+                continue
             if skip_known and store is not None and store.has_hash(item.content_hash()):
                 res.skipped += 1
                 continue
@@ -52,8 +55,7 @@ def run(paths: Iterable[str], pipeline: Pipeline, *, store: Store | None, out: I
 
     from rasid.cli.progress import progress
 
-    docs = pipeline.pipe(articles(), batch_size=batch_size, on_error=on_error)
-    for doc in progress(docs, quiet=quiet, desc="analyzing"):
+    def emit(doc: Doc) -> None:
         if store is not None:
             if store.add(doc):
                 res.stored += 1
@@ -64,4 +66,8 @@ def run(paths: Iterable[str], pipeline: Pipeline, *, store: Store | None, out: I
             out.write("\n")
         if keep_docs:
             res.docs.append(doc)
+
+    docs = pipeline.pipe(articles(), batch_size=batch_size, on_error=on_error)
+    for doc in progress(docs, quiet=quiet, desc="analyzing"):
+        emit(doc)
     return res

@@ -16,7 +16,7 @@ import sys
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 
-from rasid.doc import Article
+from rasid.doc import ANALYZED_KEYS, Article, Doc, doc_from_record
 from rasid.errors import InputError
 from rasid.ingest.encoding import decode, looks_binary
 from rasid.ingest.records import from_record
@@ -31,9 +31,10 @@ MAX_RECORD_BYTES = 5 * 1024 * 1024
 _EXT_FORMAT = {".txt": "txt", ".text": "txt", ".jsonl": "jsonl", ".ndjson": "jsonl",
                ".json": "json", ".csv": "csv", ".html": "html", ".htm": "html",
                ".xml": "feed", ".rss": "feed", ".atom": "feed", ".warc": "warc",
-               ".gz": "gz"}
+               ".parquet": "parquet", ".gz": "gz"}
 
-Item = Article | InputError
+#: an Article to analyze, a Doc already analyzed (a contract record), or an input error
+Item = Article | Doc | InputError
 
 
 def expand_paths(paths: Iterable[str]) -> Iterator[str | InputError]:
@@ -93,6 +94,9 @@ def read_path(path: str, *, published: str | None = None) -> Iterator[Item]:
             yield from _read_bytes(data, "-", _sniff(data), published)
             return
         fmt = format_of(path)
+        if fmt == "parquet":
+            yield from _read_parquet(path, published)
+            return
         if fmt in ("jsonl", "jsonl.gz"):
             yield from _read_jsonl_file(path, gz=fmt == "jsonl.gz", published=published)
             return
@@ -205,15 +209,42 @@ def _jsonl_lines(stream: Iterable[str], name: str, published: str | None) -> Ite
             except json.JSONDecodeError as e:
                 yield InputError(where, f"invalid JSON ({e.msg} at column {e.colno})")
                 continue
-            try:
-                art = from_record(rec, origin=where, raw=line.rstrip("\n"), fmt="jsonl")
-            except InputError as e:
-                yield e
-                continue
-            art.published = art.published or published
-            yield art
+            yield _record_item(rec, where, line.rstrip("\n"), "jsonl", published)
     except UnicodeDecodeError as e:
         yield InputError(f"{name}:{n + 1}", f"invalid UTF-8 text ({e.reason})")
+
+
+def _record_item(rec: object, where: str, raw: str, fmt: str, published: str | None) -> Item:
+    """A raw-input record becomes an Article; an analyzed contract record becomes a Doc."""
+    if isinstance(rec, dict) and ANALYZED_KEYS <= rec.keys() and isinstance(rec.get("text"), str):
+        try:
+            return doc_from_record(rec, origin=where, raw=raw, fmt=fmt)
+        except (KeyError, TypeError, ValueError) as e:
+            return InputError(where, f"malformed analyzed record ({type(e).__name__}: {e})")
+    try:
+        art = from_record(rec, origin=where, raw=raw, fmt=fmt)  # type: ignore[arg-type]
+    except InputError as e:
+        return e
+    art.published = art.published or published
+    return art
+
+
+def _read_parquet(path: str, published: str | None) -> Iterator[Item]:
+    """Parquet rows (e.g. ``rasid spark analyze`` output): analyzed records load as Docs."""
+    try:
+        import pyarrow.parquet as pq
+    except ImportError as e:
+        raise InputError(path, "reading Parquet needs pyarrow: pip install 'rasid[parquet]'") from e
+    try:
+        pf = pq.ParquetFile(path)
+    except Exception as e:  # pyarrow raises ArrowInvalid/OSError subclasses on bad files
+        raise InputError(path, f"not a readable Parquet file ({e})") from e
+    n = 0
+    for batch in pf.iter_batches(batch_size=1024):
+        for rec in batch.to_pylist():
+            where = f"{path}#{n}"
+            n += 1
+            yield _record_item(rec, where, "", "parquet", published)
 
 
 def _read_json(text: str, name: str, published: str | None) -> Iterator[Item]:
@@ -232,14 +263,7 @@ def _read_json(text: str, name: str, published: str | None) -> Iterator[Item]:
     else:
         raise InputError(name, "JSON holds neither an object nor a list of objects")
     for i, rec in enumerate(recs):
-        where = f"{name}[{i}]"
-        try:
-            art = from_record(rec, origin=where, raw=json.dumps(rec, ensure_ascii=False), fmt="json")
-        except InputError as e:
-            yield e
-            continue
-        art.published = art.published or published
-        yield art
+        yield _record_item(rec, f"{name}[{i}]", json.dumps(rec, ensure_ascii=False), "json", published)
 
 
 def _read_csv(text: str, name: str, published: str | None) -> Iterator[Item]:

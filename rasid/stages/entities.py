@@ -78,22 +78,33 @@ def _entity(text: str, toks: list[Token], typ: str) -> Entity:
 
 
 def _confirm_clitics(doc: Doc, ents: list[Entity]) -> list[Entity]:
+    """Drop a leading و/ف/ب/ك/ل from a mention when that is sure to be a clitic: the rest
+    starts with the article ال ("والولايات المتحدة"), or the rest is used bare elsewhere in
+    the text, or the knowledge base knows the rest but not the whole ("وإيران"). "لل"
+    (ل + ال) is left as written: the contract needs an exact substring."""
     bare: set[str] | None = None
     out: list[Entity] = []
     for ent in ents:
         k = int(ent.group or 0)
         ent.group = None
-        if k:
+        if k and not ent.text.startswith("لل"):
             rest = ent.text[k:]
-            ok = rest.startswith("ال") or rest.startswith("لأ") or rest.startswith("لا")
+            ok = rest.startswith("ال")
             if not ok:
                 if bare is None:
                     bare = {normalize(t.text) for t in doc.tokens}
-                ok = normalize(rest.split(" ")[0]) in bare
+                ok = normalize(rest.split(" ")[0]) in bare or _kb_prefers(rest, ent.text, ent.type)
             if ok:
                 ent = Entity(ent.start + k, ent.end, rest, ent.type)
         out.append(ent)
     return out
+
+
+def _kb_prefers(rest: str, whole: str, typ: str) -> bool:
+    from rasid.kb.linker import get_linker
+
+    linker = get_linker()
+    return linker.link(rest, typ) is not None and linker.link(whole, typ) is None
 
 
 @stage("entities", requires=("tokens", "sentences"), assigns=("entities",))
