@@ -32,6 +32,8 @@ def _trie_regex_of(words) -> str:
 
 __all__ = ["DateMention", "find_dates", "to_dict"]
 
+_MARKS = frozenset(chr(c) for c in range(0x064B, 0x0660)) | {"\u0670", "\u0640"}
+
 
 @dataclass(slots=True)
 class DateMention:
@@ -494,7 +496,8 @@ def _cands_my(ctx: _Ctx, out: list[_Cand]) -> None:
             continue
         if not has_tail and not strong:
             # a bare month name: needs a time preposition before it
-            pw = _strip_clitic(_prev_word(N, core_start))
+            pw0 = _prev_word(N, core_start)
+            pw = pw0 if pw0 in ("بحلول", "بعد", "بدايه") else _strip_clitic(pw0)
             if pw not in ("منذ", "حتي", "خلال", "مطلع", "منتصف", "اواخر", "اوائل", "نهايه", "بدايه",
                           "بحلول", "قبل", "بعد", "طيله", "طوال", "من", "الي", "شهري", "شهر"):
                 continue
@@ -987,5 +990,7 @@ def find_dates(text: str, published: dt.date | dt.datetime | None,
             s, e = c.start, c.end
         else:
             s, e = omap[c.start], omap[c.end - 1] + 1
+            while e < len(text) and text[e] in _MARKS:  # the last letter's harakat / tatweel
+                e += 1
         out.append(DateMention(s, e, text[s:e], c.value, c.anchor))
     return out
