@@ -285,11 +285,21 @@ class _Ctx:
         seg = self.N[max(0, start - 90):start]
         cut = max(seg.rfind("."), seg.rfind("\n"), seg.rfind("؟"), seg.rfind("!"), seg.rfind(":"))
         seg = seg[cut + 1:]
+        L = self.P.L
+        if _strip_clitic(_prev_word(self.N, start)) in L.past_before:
+            return False  # "منذ سبتمبر": before publication
+        last_future = -1
         for m in self.P.future.finditer(seg):
             sv = m.group("sv")
-            if sv is None or not sv.startswith(self.P.L.future_stop):
-                return True
-        return False
+            if sv is None or not sv.startswith(L.future_stop):
+                last_future = m.end()
+        if last_future < 0:
+            return False
+        # a past reporting verb after the future marker: the date belongs to the report
+        for w in self.P.word.findall(seg[last_future:]):
+            if w in L.past_reporting or _strip_clitic(w) in L.past_reporting:
+                return False
+        return True
 
     # -- day and month without year -----------------------------------------------------
     def pick_day(self, m: int, d: int, start: int, mod: int | None = None) -> str | None:
@@ -309,6 +319,10 @@ class _Ctx:
             return past[-1].isoformat() if past else None
         if mod == 1:
             return fut[0].isoformat() if fut else None
+        if self.direction != "future" and _strip_clitic(_prev_word(self.N, start)) in self.P.L.past_before:
+            mod = -1 if mod is None else mod
+            past = [c for c in cands if c <= pub]
+            return past[-1].isoformat() if past else None
         if self.future_context(start):
             fut2 = [c for c in cands if c >= pub]
             return fut2[0].isoformat() if fut2 else None
@@ -330,6 +344,8 @@ class _Ctx:
             y = max(c for c in cands if c < cur) // 12
         elif mod == 1:
             y = min(c for c in cands if c > cur) // 12
+        elif self.direction != "future" and _strip_clitic(_prev_word(self.N, start)) in self.P.L.past_before:
+            y = max(c for c in cands if c <= cur) // 12
         elif self.future_context(start):
             y = min(c for c in cands if c >= cur) // 12
         else:

@@ -197,6 +197,8 @@ class Lexicon:
         ctx = _load("context.json")
         self.future_markers = [normalize(w) for w in ctx["future_markers"]]
         self.future_stop = tuple(normalize(w) for w in ctx["future_prefix_stoplist"])
+        self.past_reporting = {key(w) for w in ctx["past_reporting"]}
+        self.past_before = {key(w) for w in ctx["past_before"]}
         self.year_before = {key(w) for w in ctx["year_before"]}
         self.year_not_before = [key(w) for w in ctx["year_not_before"]]
         self.year_not_after = [key(w) for w in ctx["year_not_after"]]
