@@ -751,6 +751,8 @@ def _cands_period(ctx: _Ctx, out: list[_Cand]) -> None:
             continue
         if unit == "year" and key(g["unit"]) == "عام" and not g["this"]:
             continue  # "عام" without article: "عام مقبل" is not a date
+        if unit == "year" and not g["this"] and _strip_clitic(_prev_word(N, mt.start("unit"))) in L.general_not_after:
+            continue  # "الأمين العام السابق": the adjective "general"
         start, end = mt.start("core"), mt.end("core")
         if g["this"] and mod is None:
             mod = 0
@@ -819,6 +821,20 @@ def _cands_numeric(ctx: _Ctx, out: list[_Cand]) -> None:
             out.append(_Cand(mt.start("core"), mt.end("core"), "numeric", f"{y}-{m:02d}-{d:02d}", "absolute"))
 
 
+def _easter(y: int) -> dt.date:
+    """Western Easter Sunday (anonymous Gregorian algorithm)."""
+    a, b, c = y % 19, y // 100, y % 100
+    d, e = b // 4, b % 4
+    g = (8 * b + 13) // 25
+    h = (19 * a + b - d - g + 15) % 30
+    i, k = c // 4, c % 4
+    l_ = (32 + 2 * e + 2 * i - h - k) % 7
+    m = (a + 11 * h + 22 * l_) // 451
+    month = (h + l_ - 7 * m + 114) // 31
+    day = (h + l_ - 7 * m + 114) % 31 + 1
+    return dt.date(y, month, day)
+
+
 def _cands_holiday(ctx: _Ctx, out: list[_Cand]) -> None:
     L = ctx.P.L
     for mt in ctx.matches("holiday"):
@@ -829,6 +845,15 @@ def _cands_holiday(ctx: _Ctx, out: list[_Cand]) -> None:
             value = f"XXXX-{m:02d}-{d:02d}" if cal == "gregorian" else None
         elif cal == "gregorian":
             value = ctx.pick_day(m, d, start)
+        elif cal == "easter":
+            pub = ctx.pub
+            opts = [_easter(y) for y in (pub.year - 1, pub.year, pub.year + 1)]
+            past = [o for o in opts if o <= pub]
+            fut = [o for o in opts if o > pub]
+            if ctx.future_context(start):
+                value = fut[0].isoformat()
+            else:
+                value = (fut[0] if (fut[0] - pub).days * 2 < (pub - past[-1]).days else past[-1]).isoformat()
         else:
             cy = _hijri_year_of(ctx.pub)
             opts = [x for x in (_hijri_to_greg(y, m, d) for y in (cy - 1, cy, cy + 1)) if x] if cy else []

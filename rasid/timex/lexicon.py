@@ -199,6 +199,7 @@ class Lexicon:
         self.future_stop = tuple(normalize(w) for w in ctx["future_prefix_stoplist"])
         self.past_reporting = {key(w) for w in ctx["past_reporting"]}
         self.past_before = {key(w) for w in ctx["past_before"]}
+        self.general_not_after = {key(w) for w in ctx["general_not_after"]}
         self.year_before = {key(w) for w in ctx["year_before"]}
         self.year_not_before = [key(w) for w in ctx["year_not_before"]]
         self.year_not_after = [key(w) for w in ctx["year_not_after"]]
@@ -210,6 +211,8 @@ class Lexicon:
                 m, d = (int(x) for x in md.split("-"))
                 for n in names:
                     self.holidays[key(n)] = (cal, m, d)
+        for n in hol.get("easter", {}).get("names", []):
+            self.holidays[key(n)] = ("easter", 0, 0)
 
 
 @lru_cache(maxsize=1)
