@@ -87,7 +87,7 @@ class _Patterns:
             rf"(?:{_S0}[,،]?{_S0}(?:من{_S})?(?:(?:عام|العام|سنه|السنه){_S})?(?P<y>{_YEAR})"
             rf"(?:{_S0}م(?!\w)|{_S}ميلادي(?:ه)?(?!\w))?"
             rf"|{_S}من{_S}(?:(?P<ythis>هذا|هذه){_S}(?:العام|السنه)"
-            rf"|(?:العام|السنه){_S}(?P<yrel>{mods}|نفسه|ذاته)){_END}"
+            rf"|(?:العام|السنه){_S}(?P<yrel>{mods}|نفسه|ذاته)|(?P<yrel2>ذلك|تلك){_S}(?:العام|السنه)){_END}"
             rf"|{_S}(?P<mmod>{mmod}){_END})?"
         )
         self.year_tail = year_tail
@@ -402,6 +402,8 @@ def _year_from_tail(ctx: _Ctx, g: dict) -> tuple[int | None, bool, bool]:
         return int(g["y"]), True, False
     if g.get("ythis") and not g.get("yrel"):
         return (ctx.pub.year if ctx.pub else None), False, False
+    if g.get("yrel2"):
+        return None, False, True  # "من ذلك العام": the year of an earlier mention
     rel = g.get("yrel")
     if rel:
         if key(rel) in ("نفسه", "ذاته"):
@@ -500,7 +502,7 @@ def _cands_my(ctx: _Ctx, out: list[_Cand]) -> None:
         if mon is None:
             continue
         y, explicit, anaph = _year_from_tail(ctx, g)
-        has_tail = bool(g.get("y") or g.get("mmod") or g.get("yrel") or g.get("ythis"))
+        has_tail = bool(g.get("y") or g.get("mmod") or g.get("yrel") or g.get("ythis") or g.get("yrel2"))
         core_start = mt.start("core")
         sh = N.startswith("شهر", mt.start("am") - 4) if mt.start("am") >= 4 else False
         # a list "في فبراير ومارس وأبريل": a month right after "و" + another month
@@ -777,7 +779,7 @@ def _cands_ago(ctx: _Ctx, out: list[_Cand]) -> None:
     for mt in ctx.matches("ago"):
         g = mt.groupdict()
         nxt = _next_words(N, mt.end("core"), 1)
-        if nxt in ("من", "علي", "فقط"):
+        if nxt in ("من", "علي", "فقط", "ونصف", "ونيف"):
             continue  # "بعد ثلاثة أيام من الانتخابات": anchored on an event, not on today
         if g["n"]:
             n = int(g["n"]) if g["n"].isdigit() else L.cardinals.get(key(g["n"]))
@@ -789,6 +791,9 @@ def _cands_ago(ctx: _Ctx, out: list[_Cand]) -> None:
         if not n:
             continue
         sign = -1 if key(g["dir"]) in L.ago else 1
+        if sign == 1 and N[mt.start("core") - 1:mt.start("core")] in ("و", "ف") \
+                and not ctx.future_context(mt.start("core")):
+            continue  # narration: "وبعد يومين قال" is two days after an event
         pub = ctx.pub
         start, end = mt.start("core"), mt.end("core")
         if pub is None:
