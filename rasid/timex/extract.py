@@ -791,9 +791,8 @@ def _cands_ago(ctx: _Ctx, out: list[_Cand]) -> None:
         if not n:
             continue
         sign = -1 if key(g["dir"]) in L.ago else 1
-        if sign == 1 and N[mt.start("core") - 1:mt.start("core")] in ("و", "ف") \
-                and not ctx.future_context(mt.start("core")):
-            continue  # narration: "وبعد يومين قال" is two days after an event
+        if sign == 1 and not ctx.future_context(mt.start("core")):
+            continue  # narration: "وبعد يومين قال" is two days after an event, not after today
         pub = ctx.pub
         start, end = mt.start("core"), mt.end("core")
         if pub is None:
