@@ -302,3 +302,12 @@ def test_gold_strings_are_found_with_exact_spans():
             total += 1
             exact += (s, e) in pred
     assert exact / total >= 0.95
+
+
+@needs_shared
+def test_eval_command_prints_a_table(capsys):
+    from rasid.timex.evaluate import main
+
+    assert main(["--no-dateparser", "--repeat", "1"]) == 0
+    out = capsys.readouterr().out
+    assert "rasid/dev" in out and "Phrase corpora" in out and "skipped" in out
