@@ -30,7 +30,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from rasid.doc import Doc, Entity, Quote, Speaker, Token
-from rasid.quotes.lexicon import IMPERF, PART, PERF, CueForm, Lexicon, load
+from rasid.quotes.lexicon import IMPERF, PART, PERF, CueForm, Lexicon, bare, load
 from rasid.text import normalize, tokenize
 
 OPEN_MARKS = {"«": "»", "“": "”", "‘": "’", "„": "”"}
@@ -53,6 +53,9 @@ _B_STOP = {normalize(w) for w in (
 _MIN_WORDS = {normalize(w) for w in ("أكثر", "أقل", "عدد", "العديد", "واحد", "واحدة", "كل",
                                      "بعض", "جزء", "أي", "أحد", "مزيد", "المزيد", "مجموعة")}
 _INITIAL_SKIP = {normalize(w) for w in ("فقد", "فإن", "فان", "فإنه", "فإنها", "فلقد")}
+_ADJ_PREPS = {normalize(w) for w in (
+    "في", "خلال", "عبر", "أمام", "لدى", "أثناء", "بعد", "قبل", "عقب", "إثر", "منذ", "مع", "حول",
+    "بشأن", "إلى", "عند", "ضمن", "فيما", "وفيما", "مساء", "صباح", "ليل", "ليلة", "فجر", "يوم")}
 _WEAK_OBJECTS = {normalize(w) for w in ("تفاصيل", "التفاصيل", "أسماء", "هوية", "عن")}
 
 
@@ -78,19 +81,11 @@ class _Person:
     id: str | None = None
     name: str | None = None
     group: str | None = None
-    context: frozenset[str] = frozenset()  # title words around it (normalized, no ال)
+    context: dict[str, int] = field(default_factory=dict)  # title word -> distance
     toks: tuple[str, ...] = ()  # normalized words of the mention
 
 
-def _bare(w: str) -> str:
-    """Normalized word without a leading و and the article (for title matching)."""
-    if len(w) > 3 and w[0] == "و" and w[1:3] == "ال":
-        w = w[1:]
-    if len(w) > 3 and w.startswith("ال"):
-        w = w[2:]
-    elif len(w) > 3 and w.startswith("لل"):
-        w = w[2:]
-    return w
+_bare = bare
 
 
 @dataclass
@@ -208,30 +203,30 @@ class QuoteExtractor:
         b = a
         while b + 1 < len(toks) and toks[b + 1].start < e.end:
             b += 1
-        ctxw: set[str] = set()
+        ctxw: dict[str, int] = {}
         s = ctx.sent[a] if toks else 0
-        k, seen = a - 1, 0
-        while k >= 0 and seen < 5 and ctx.sent[k] == s:
+        # title words before it ("وزير الخارجية الروسي سيرغي لافروف") and after it
+        # ("غريفو الوزير المقرب"، "زانغ يوسوي، المتحدث باسم البرلمان")
+        k, d = a - 1, 0
+        while k >= 0 and d < 6 and ctx.sent[k] == s:
             w = ctx.norms[k]
             if w not in COMMAS:
-                if w in PUNCT or w in ALL_MARKS:
+                if w in PUNCT or w in ALL_MARKS or ctx.ent_at[k] >= 0:
                     break
-                ctxw.add(_bare(w))
-                seen += 1
+                d += 1
+                ctxw.setdefault(_bare(w), d)
             k -= 1
-        # apposition after: ", المتحدث باسم الوزارة،"
-        k = b + 1
-        if k < len(toks) and ctx.norms[k] in COMMAS:
+        k, d = b + 1, 0
+        while k < len(toks) and d < 6 and ctx.sent[k] == s:
+            w = ctx.norms[k]
+            if w not in COMMAS:
+                if w in PUNCT or w in ALL_MARKS or ctx.ent_at[k] >= 0 or w in self.lex.forms:
+                    break
+                d += 1
+                ctxw.setdefault(_bare(w), d)
             k += 1
-            seen = 0
-            while k < len(toks) and seen < 6 and ctx.norms[k] not in PUNCT and \
-                    ctx.sent[k] == s:
-                ctxw.add(_bare(ctx.norms[k]))
-                seen += 1
-                k += 1
         words = tuple(_bare(normalize(w)) for w in e.text.split())
-        return _Person(e.start, e.end, e.text, e.type, e.id, e.name, e.group,
-                       frozenset(ctxw), words)
+        return _Person(e.start, e.end, e.text, e.type, e.id, e.name, e.group, ctxw, words)
 
     # ------------------------------------------------------------------ main
     def __call__(self, doc: Doc) -> list[Quote]:
@@ -291,21 +286,22 @@ class QuoteExtractor:
             cue_j = i + 2
             a = i + 3
         frames = verb.frames
-        limit = i + (45 if "obj" in frames else 18)
+        limit = i + (45 if "obj" in frames else 30)
         s_i = ctx.sent[i]
         trigger: tuple[str, int] | None = None
         region: list[int] = []
+        quote_ok = bool(frames & {"quote", "colon", "comp", "document"})
         j = a
         while j < n and j <= limit:
             w = norms[j]
             if ctx.sent[j] != s_i and j not in ctx.close_at:
                 break
             if j in ctx.open_at:
-                if self._name_quote(ctx, j):
+                if self._name_quote(ctx, j, verb.preps):
                     region.extend(range(j, ctx.open_at[j] + 1))
                     j = ctx.open_at[j] + 1
                     continue
-                if frames & {"quote", "colon", "comp", "document"} or verb.preps:
+                if quote_ok:
                     trigger = ("quote", j)
                 break
             if w == ":":
@@ -315,7 +311,7 @@ class QuoteExtractor:
                     and not verb.comp_prep:
                 trigger = ("comp", j)
                 break
-            p = self._prep_at(ctx, j, verb.preps, bool(region), verb.comp_prep)
+            p = self._prep_at(ctx, j, verb.preps, verb.comp_prep)
             if p is not None:
                 trigger = p
                 break
@@ -334,21 +330,18 @@ class QuoteExtractor:
                 break
             region.append(j)
             j += 1
-        explicit_subject = self._subject_in_region(ctx, region)
         if trigger is None:
             if "np" in frames and form.kind != IMPERF:
-                self._np_frame(ctx, i, cue_j, form, region, explicit_subject)
+                self._np_frame(ctx, i, cue_j, form, region)
             else:
                 self._postposed(ctx, i, cue_j, form, region)
             return
         kind, k = trigger
-        for r in range(i, k):
-            ctx.consumed.add(r)
         spk = self._speaker_for(ctx, i, form, region)
         if spk is False:
             return
-        if verb.subject and spk is None and not explicit_subject:
-            return
+        for r in range(i, k):
+            ctx.consumed.add(r)
         if kind == "comp":
             start_tok = k + 1
             if start_tok < n and norms[start_tok] == ":":
@@ -360,19 +353,14 @@ class QuoteExtractor:
                 start_tok += 1
             self._content_from(ctx, i, cue_j, start_tok, spk, None, colon=True)
         elif kind == "quote":
-            self._content_from(ctx, i, cue_j, k, spk, None, bare_quote=True)
-        else:  # prep (char offset of the claim inside token k for an attached ب)
-            tok = ctx.toks[k]
-            if norms[k] in ("ب",) or (len(norms[k]) == 1):
-                self._content_from(ctx, i, cue_j, k + 1, spk, None)
-            elif norms[k].startswith("ب") and norms[k] not in self.lex.complementizers \
-                    and len(norms[k]) > 1 and kind == "bprep":
-                self._content_from(ctx, i, cue_j, k, spk, tok.start + 1)
-            else:
-                self._content_from(ctx, i, cue_j, k + 1, spk, None)
+            self._content_from(ctx, i, cue_j, k, spk, None)
+        elif kind == "bprep":
+            self._content_from(ctx, i, cue_j, k, spk, ctx.toks[k].start + 1)
+        else:  # a separate preposition token
+            self._content_from(ctx, i, cue_j, k + 1, spk, None)
 
-    def _prep_at(self, ctx: _Ctx, j: int, preps: tuple[str, ...], have_region: bool,
-                 comp_prep: str | None) -> tuple[str, int] | None:
+    def _prep_at(self, ctx: _Ctx, j: int, preps: tuple[str, ...], comp_prep: str | None
+                 ) -> tuple[str, int] | None:
         """Is token ``j`` the preposition that introduces the claim of this verb?"""
         norms = ctx.norms
         w = norms[j]
@@ -406,25 +394,30 @@ class QuoteExtractor:
             rest = w[1:]
             if rest.startswith("ال") and len(rest) > 3:
                 return ("bprep", j)
-            if len(rest) >= 3 and w not in _B_STOP and have_region and \
-                    (j == 0 or _bare(norms[j - 1]) not in {_bare(t) for t in self.lex.titles}):
+            if len(rest) >= 3 and w not in self.lex.b_words and \
+                    (j == 0 or _bare(norms[j - 1]) not in self.lex.titles_b):
                 return ("bprep", j)
         return None
 
-    def _name_quote(self, ctx: _Ctx, j: int) -> bool:
+    def _name_quote(self, ctx: _Ctx, j: int, preps: tuple[str, ...] = ()) -> bool:
         """A short quoted name inside a subject: وكالة "يونهاب"، "أسوشيتد برس" عن ..."""
         c = ctx.open_at[j]
-        if c - j - 1 > 5 or c - j - 1 < 1:
+        size = c - j - 1
+        if size > 5 or size < 1:
             return False
         n = len(ctx.toks)
         nxt = ctx.norms[c + 1] if c + 1 < n else "."
-        prev = _bare(ctx.norms[j - 1]) if j > 0 else ""
-        inst = prev in {_bare(x) for x in self.lex.institutions} or prev in {"ل" + _bare(x) for x in self.lex.institutions}
-        if nxt in END_PUNCT or nxt == ":":
+        prev = ctx.norms[j - 1] if j > 0 else ""
+        if nxt in END_PUNCT or nxt == ":" or (c + 1 < n and ctx.para[c + 1] != ctx.para[j]):
             return False
-        if nxt == "عن" or nxt in self.lex.complementizers or nxt in ("،", ","):
-            return inst or nxt == "عن" or (j > 0 and ctx.norms[j - 1] in self.lex.forms)
-        return inst or c - j - 1 <= 3
+        if prev in ("ب", "ل", "في", "من", "عن", "علي", "الي", "مع", "ك") and prev not in preps:
+            return True
+        pb = _bare(prev)
+        if pb in self.lex.institutions_b or (pb[:1] == "ل" and pb[1:] in self.lex.institutions_b):
+            return True
+        if nxt == "عن" or nxt in self.lex.complementizers:
+            return True
+        return size <= 3
 
     def _skip_attribution(self, ctx: _Ctx, j: int) -> int:
         parsed = self._parse_attribution(ctx, j)
@@ -570,30 +563,30 @@ class QuoteExtractor:
         ctx.drafts.append(_Draft(start, end, kind, i, cue_j, spk, ctx.sent[i]))
 
     # ------------------------------------------------------------------ other frames
-    def _np_frame(self, ctx: _Ctx, i: int, cue_j: int, form: CueForm, region: list[int],
-                  explicit_subject: bool) -> None:
+    def _np_frame(self, ctx: _Ctx, i: int, cue_j: int, form: CueForm, region: list[int]) -> None:
         """أعلن إطلاق…، نفى الاتهامات: the claim is the object noun phrase."""
         norms, n = ctx.norms, len(ctx.toks)
         j = cue_j + 1
         if j >= n or ctx.sent[j] != ctx.sent[i]:
             return
+        j = self._skip_adjuncts(ctx, j)
         left = self._left_subject(ctx, i, form)
         if left is None and form.kind != PART:
-            # VSO: skip the subject noun phrase
-            j = self._skip_np(ctx, j)
-            if j is None:
+            # VSO: the subject noun phrase comes first
+            if j >= n or ctx.sent[j] != ctx.sent[i] or norms[j] in PUNCT:
                 return
+            j = self._np_end(ctx, j, j + 12)
         j = self._skip_adjuncts(ctx, j)
         if j >= n or ctx.sent[j] != ctx.sent[i] or norms[j] in PUNCT or norms[j] in _WEAK_OBJECTS \
                 or norms[j] in self.lex.complementizers or self._is_cue(ctx, j):
             return
-        if norms[j] in self.lex.adjuncts or ctx.ent_at[j] >= 0 and \
-                ctx.ents[ctx.ent_at[j]].type == "PER":
+        if norms[j] in self.lex.adjuncts or (ctx.ent_at[j] >= 0 and
+                                            ctx.ents[ctx.ent_at[j]].type == "PER"):
             return
         end_tok = self._clause_end(ctx, j)
         if end_tok < j:
             return
-        reg = [r for r in range(cue_j + 1, j)]
+        reg = list(range(cue_j + 1, j))
         spk = self._speaker_for(ctx, i, form, reg)
         if spk is False:
             return
@@ -601,27 +594,67 @@ class QuoteExtractor:
             ctx.consumed.add(r)
         self._emit(ctx, ctx.toks[j].start, ctx.toks[end_tok].end, "indirect", i, cue_j, spk)
 
-    def _skip_np(self, ctx: _Ctx, j: int) -> int | None:
+    def _np_end(self, ctx: _Ctx, j: int, limit: int) -> int:
+        """Index after the noun phrase that starts at ``j`` (a shallow chunker).
+
+        An entity; else a head word and what can only be its modifiers: words with the
+        article, a ل-genitive after a generic head (مراسل لوكالة…), a bare noun in construct
+        after a known head (وسائل إعلام), adjective-looking bare words (كورية جنوبية) once the
+        phrase began with a known head, من/عن + noun after an unnamed source (مصدر مقرب من …).
+        """
         norms, n = ctx.norms, len(ctx.toks)
-        if j >= n or norms[j] in PUNCT:
-            return None
+        limit = min(limit, n)
+        lex = self.lex
         if ctx.ent_at[j] >= 0:
             e = ctx.ent_at[j]
             while j < n and ctx.ent_at[j] == e:
                 j += 1
+            head_known = False
         else:
+            if j in ctx.open_at and ctx.open_at[j] - j <= 6:
+                return ctx.open_at[j] + 1
+            h = _bare(norms[j])
+            head_known = h in lex.titles_b or h in lex.unnamed_b or h in lex.institutions_b or \
+                h in {_bare(x) for x in lex.document_nouns}
             j += 1
-        while j < n and norms[j].startswith("ال") and norms[j] not in self.lex.adjuncts:
-            j += 1
-        if j < n and norms[j] == "(":
-            while j < n and norms[j] != ")":
+        prev_bare_noun = head_known
+        while j < limit and ctx.sent[j] == ctx.sent[j - 1]:
+            w = norms[j]
+            if w in PUNCT or w in ALL_MARKS and j not in ctx.open_at:
+                break
+            if w in lex.adjuncts or w in lex.complementizers or w in lex.forms:
+                break
+            if j in ctx.open_at:
+                if head_known and ctx.open_at[j] - j <= 6:
+                    j = ctx.open_at[j] + 1
+                    continue
+                break
+            if ctx.ent_at[j] >= 0 and (head_known or w.startswith(("ال", "لل", "ل"))):
+                e = ctx.ent_at[j]
+                while j < n and ctx.ent_at[j] == e:
+                    j += 1
+                prev_bare_noun = False
+                continue
+            if w.startswith(("ال", "لل")) or (w.startswith("وال") and False):
                 j += 1
-            j += 1
-        if j < n and j in ctx.open_at and self._name_quote(ctx, j):
-            j = ctx.open_at[j] + 1
+                prev_bare_noun = False
+                continue
+            if w[:1] == "ل" and head_known and len(w) > 2:
+                j += 1
+                continue
+            if w in ("من", "عن") and head_known and j + 1 < limit and \
+                    norms[j + 1] not in PUNCT:
+                j += 2
+                continue
+            if prev_bare_noun or (head_known and w.endswith(("ي", "يه", "ه", "ين", "ون", "يون"))):
+                j += 1
+                prev_bare_noun = False
+                continue
+            break
         return j
 
     def _skip_adjuncts(self, ctx: _Ctx, j: int) -> int:
+        """Skip time words, commas and adverbial phrases (في بيان، خلال مؤتمر صحافي)."""
         norms, n = ctx.norms, len(ctx.toks)
         while j < n:
             w = norms[j]
@@ -629,16 +662,30 @@ class QuoteExtractor:
                 j += 1
             elif w in self.lex.adjuncts and w not in ("الي", "مع", "حول", "بشان"):
                 j += 1
-                if w in ("في", "خلال", "منذ", "عقب", "اثر", "بعد", "قبل", "عند", "امام", "لدي",
-                         "اثناء", "ضمن", "عبر"):
-                    while j < n and norms[j] not in PUNCT and (norms[j].startswith("ال") or
-                                                              norms[j] in self.lex.adjuncts or
-                                                              norms[j] in ("وقت", "سابق", "لاحق")):
-                        j += 1
-                    if j < n and norms[j] in COMMAS:
-                        continue
+                if w in _ADJ_PREPS:
+                    j = self._skip_pp(ctx, j)
             else:
                 break
+        return j
+
+    def _skip_pp(self, ctx: _Ctx, j: int) -> int:
+        """The object of an adverbial preposition: one word and its modifiers."""
+        norms, n = ctx.norms, len(ctx.toks)
+        if j < n and norms[j] == "ما" and j + 1 < n and norms[j + 1] in ("يتعلق",):
+            while j < n and norms[j] not in PUNCT and norms[j] not in ALL_MARKS:
+                j += 1
+            return j
+        if j < n and norms[j] not in PUNCT and norms[j] not in ALL_MARKS and \
+                norms[j] not in self.lex.complementizers:
+            if ctx.ent_at[j] >= 0:
+                e = ctx.ent_at[j]
+                while j < n and ctx.ent_at[j] == e:
+                    j += 1
+            else:
+                j += 1
+            while j < n and (norms[j].startswith("ال") or norms[j] in ("سابق", "لاحق")) and \
+                    norms[j] not in self.lex.adjuncts and ctx.ent_at[j] < 0:
+                j += 1
         return j
 
     def _postposed(self, ctx: _Ctx, i: int, cue_j: int, form: CueForm, region: list[int]) -> None:
@@ -774,10 +821,10 @@ class QuoteExtractor:
         if j <= a:
             return None
         head = _bare(norms[a][1:] if char_start is not None else norms[a])
-        if norms[a] in self.lex.non_sources or head in {_bare(x) for x in self.lex.non_sources}:
+        if norms[a] in self.lex.non_sources or head in self.lex.non_sources_b:
             return None
         known = relayed or any(ctx.ent_at[k] >= 0 for k in range(a, j)) or \
-            head in {_bare(x) for x in self.lex.institutions | self.lex.unnamed | self.lex.titles} \
+            head in (self.lex.institutions_b | self.lex.unnamed_b | self.lex.titles_b) \
             or (head.endswith(("ون", "ين")) and len(head) >= 5) or a in ctx.open_at
         if not known:
             return None
@@ -872,59 +919,61 @@ class QuoteExtractor:
         return ph is not None
 
     def _phrase(self, ctx: _Ctx, region: list[int]) -> tuple[int, int] | None:
-        """The subject noun phrase at the start of a region (token range, inclusive)."""
+        """The subject noun phrase in a region (token range, inclusive), adjuncts skipped."""
         norms = ctx.norms
+        lex = self.lex
         k = 0
         L = len(region)
-        # leading adjuncts: time words, "في بيان", "أيضا", "لبي بي سي", commas
         while k < L:
-            w = norms[region[k]]
+            t = region[k]
+            w = norms[t]
             if w in COMMAS or w in ("-", "–"):
                 k += 1
                 continue
-            if w in self.lex.adjuncts:
+            if w in lex.adjuncts and ctx.ent_at[t] < 0:
                 k += 1
-                if w in ("في", "خلال", "عبر", "امام", "لدي", "اثناء", "بعد", "قبل", "عقب",
-                         "اثر", "منذ", "مع", "حول", "بشان", "الي", "عند"):
-                    while k < L and norms[region[k]] not in PUNCT and ctx.ent_at[region[k]] < 0 \
-                            and (norms[region[k]].startswith("ال") or k < L and
-                                 norms[region[k]] in ("وقت", "بيان", "تصريح", "تصريحات",
-                                                      "مقابلة", "كلمة", "مؤتمر", "حديث")):
+                if w in _ADJ_PREPS and k < L:
+                    stop = self._skip_pp(ctx, region[k])
+                    while k < L and region[k] < stop:
                         k += 1
                 continue
             if w.startswith("ل") and len(w) > 3 and not w.startswith("ال") and \
-                    ctx.ent_at[region[k]] < 0 and _bare(w[1:]) not in {_bare(x) for x in self.lex.titles}:
+                    _bare(w[1:]) not in lex.titles_b and (ctx.ent_at[t] < 0 or
+                                                         ctx.toks[t].start < ctx.ents[ctx.ent_at[t]].start):
+                # لبي بي سي، لصحيفة الحياة، للصحافيين: the addressee
                 k += 1
-                while k < L and norms[region[k]].startswith("ال"):
+                while k < L and (norms[region[k]].startswith("ال") or
+                                 (ctx.ent_at[region[k]] >= 0 and ctx.ent_at[region[k]] == ctx.ent_at[t])):
                     k += 1
                 continue
             break
         if k >= L:
             return None
         a = k
-        b = k
-        head_generic = False
+        t = region[a]
+        if t in ctx.open_at:
+            c = ctx.open_at[t]
+            return (t + 1, c - 1) if c - 1 >= t + 1 else None
+        h = _bare(norms[t])
+        generic = h in lex.unnamed_b or h in lex.titles_b or h in lex.institutions_b
+        b = a
         while b < L:
             t = region[b]
             w = norms[t]
             if t in ctx.open_at:
+                if b > a and self._name_quote(ctx, t):
+                    b = region.index(ctx.open_at[t]) + 1 if ctx.open_at[t] in region else L
+                    continue
                 break
             if w in PUNCT or w in ALL_MARKS:
                 break
-            if b > a and (w in self.lex.adjuncts or w in self.lex.complementizers):
+            if b > a and (w in lex.adjuncts or w in lex.complementizers) and ctx.ent_at[t] < 0:
                 break
             if b > a and w.startswith("ل") and not w.startswith("ال") and len(w) > 2 and \
-                    ctx.ent_at[t] < 0 and not head_generic:
+                    not generic and (ctx.ent_at[t] < 0 or ctx.ent_at[t] != ctx.ent_at[region[b - 1]]):
                 break
-            if b == a:
-                head_generic = _bare(w) in {_bare(x) for x in self.lex.unnamed | self.lex.titles}
             b += 1
         if b == a:
-            # a quoted name as subject: "أسوشيتد برس"
-            t = region[a]
-            if t in ctx.open_at:
-                c = ctx.open_at[t]
-                return (t + 1, c - 1) if c - 1 >= t + 1 else None
             return None
         return region[a], region[b - 1]
 
@@ -970,14 +1019,14 @@ class QuoteExtractor:
         if a > e or e - a > 10:
             return None
         if a == first and norms[a].startswith("و") and len(norms[a]) > 3 and \
-                norms[a][1:] not in {_bare(x) for x in self.lex.titles} and ctx.ent_at[a] < 0:
+                norms[a][1:] not in self.lex.titles_b and ctx.ent_at[a] < 0:
             # a sentence that opens with و + word is a verb clause, not a fronted subject
             if not norms[a][1:].startswith("ال"):
                 return None
         has_ent = any(ctx.ent_at[k] >= 0 and ctx.ents[ctx.ent_at[k]].type in ("PER", "ORG", "LOC")
                       for k in range(a, e + 1))
         head = _bare(norms[a])
-        known = head in {_bare(x) for x in self.lex.titles | self.lex.institutions | self.lex.unnamed}
+        known = head in (self.lex.institutions_b | self.lex.unnamed_b | self.lex.titles_b)
         if ctx.pseudo and not known:
             # without entities: a short run of non-particle words right before the verb
             if e - a <= 2 and not any(norms[k] in PUNCT for k in range(a, e + 1)) and a > first:
@@ -988,14 +1037,44 @@ class QuoteExtractor:
 
     def _speaker_for(self, ctx: _Ctx, i: int, form: CueForm | None, region: list[int]
                      ) -> Speaker | None | bool:
-        """Resolve the speaker of a cue; ``False`` means: drop this quote (excluded source)."""
-        ph = self._phrase(ctx, region) if region else None
+        """Resolve the speaker of a cue; ``False`` means: drop this quote.
+
+        A participle (مضيفا، مشيرا) has no subject of its own: the words after it are its
+        object, the speaker is the subject of the sentence. For verbs with an object
+        (وصف X بـ، اتهم X بـ، دعا X إلى) the words after the verb are the subject only if
+        they name a possible speaker. Imperfect verbs (يعتقد، يذكر) and the verbs marked
+        ``subject`` need an explicit subject: without one they are passive/impersonal.
+        """
+        verb = form.verb if form is not None else None
+        is_part = form is not None and form.kind == PART
+        ph = None if is_part or not region else self._phrase(ctx, region)
+        if ph is not None and verb is not None and "obj" in verb.frames and \
+                not self._speakerish(ctx, ph[0], ph[1]):
+            ph = None
         if ph is not None:
             return self._speaker_from_phrase(ctx, ph[0], ph[1], i, region=region)
-        left = self._left_subject(ctx, i, form)
+        left = None if is_part else self._left_subject(ctx, i, form)
         if left is not None:
             return self._speaker_from_phrase(ctx, left[0], left[1], i)
+        if form is not None and not is_part:
+            rel = i > 0 and ctx.norms[i - 1] in ("من", "منهم")
+            if form.kind == IMPERF and not rel:
+                return False
+            if verb is not None and verb.subject and not region and not rel:
+                return False
         return self._previous_speaker(ctx, i, form)
+
+    def _speakerish(self, ctx: _Ctx, a: int, b: int) -> bool:
+        """Does the phrase name someone who can speak (not an object like الفيديو)?"""
+        if any(ctx.ent_at[k] >= 0 and ctx.ents[ctx.ent_at[k]].type in ("PER", "ORG")
+               for k in range(a, b + 1)):
+            return True
+        h = _bare(ctx.norms[a])
+        if h in self.lex.titles_b or h in self.lex.institutions_b or h in self.lex.unnamed_b:
+            return True
+        if ctx.pseudo and b > a and not ctx.norms[a].startswith("ال"):
+            return True  # two bare words, no entities known: likely a name
+        return False
 
     def _previous_speaker(self, ctx: _Ctx, i: int, form: CueForm | None) -> Speaker | None:
         s = ctx.sent[i]
@@ -1004,80 +1083,123 @@ class QuoteExtractor:
         if same:
             return same[-1].speaker
         if form is not None and form.kind == PART:
-            # the subject of the sentence's main verb: the first person/organisation in it
-            first = ctx.sent_first[s]
-            for k in range(first, i):
-                if ctx.ent_at[k] >= 0 and ctx.ents[ctx.ent_at[k]].type in ("PER", "ORG"):
-                    ei = ctx.ent_at[k]
-                    b = k
-                    while b + 1 < i and ctx.ent_at[b + 1] == ei:
-                        b += 1
-                    return self._speaker_from_phrase(ctx, k, b, i) or None
+            sub = self._sentence_subject(ctx, s, i)
+            if sub is not None:
+                return sub
         if prior:
             return prior[-1].speaker
-        # no earlier statement: the last person or organisation mentioned before the cue
-        for k in range(i - 1, max(ctx.sent_first[max(s - 1, 0)], 0) - 1, -1):
-            if ctx.ent_at[k] >= 0 and ctx.ents[ctx.ent_at[k]].type in ("PER", "ORG"):
+        # no earlier statement: the subject of this or the previous sentence
+        for ss in (s, s - 1):
+            if ss >= 0:
+                sub = self._sentence_subject(ctx, ss, i)
+                if sub is not None:
+                    return sub
+        return None
+
+    def _sentence_subject(self, ctx: _Ctx, s: int, limit: int) -> Speaker | None:
+        """The first person (else organisation) of a sentence, after any dateline."""
+        first, last = ctx.sent_first[s], min(ctx.sent_last[s], limit - 1)
+        if first > last:
+            return None
+        norms = ctx.norms
+        for k in range(first, min(first + 16, last + 1)):
+            if norms[k] in ("--", "—", "–") or (norms[k] == "-" and k + 1 <= last and
+                                                  norms[k + 1] == "-"):
+                first = k + 1
+        for typ in ("PER", "ORG"):
+            for k in range(first, last + 1):
                 ei = ctx.ent_at[k]
-                a = k
-                while a - 1 >= 0 and ctx.ent_at[a - 1] == ei:
-                    a -= 1
-                return self._speaker_from_phrase(ctx, a, k, i) or None
+                if ei >= 0 and ctx.ents[ei].type == typ:
+                    sp = self._best_mention(ctx, ctx.ents[ei])
+                    return sp
         return None
 
     def _speaker_from_phrase(self, ctx: _Ctx, a: int, b: int, cue_i: int,
                              char_start: int | None = None, region: list[int] | None = None
                              ) -> Speaker | None | bool:
         norms = ctx.norms
+        lex = self.lex
         words = tuple(norms[a:b + 1])
-        for ex in self.lex.excluded_sources:
+        for ex in lex.excluded_sources:
             if words[:len(ex)] == ex:
                 return False
-        # entities in the phrase (and in an apposition within the region), PER first
+        head = _bare(norms[a][1:]) if char_start is not None and char_start > ctx.toks[a].start \
+            else _bare(norms[a])
+        # بيان صادر عن الرابطة، تقرير الصحيفة: the author of the document
+        if head in {_bare(x) for x in lex.document_nouns} and ctx.ent_at[a] < 0:
+            k = a + 1
+            while k <= b and (norms[k] in ("صادر", "الصادر", "صادرة", "الصادرة", "عن")
+                              or norms[k] in PUNCT):
+                k += 1
+            if k <= b:
+                if norms[k][:1] == "ل" and not norms[k].startswith("ال") and ctx.ent_at[k] < 0:
+                    return self._speaker_from_phrase(ctx, k, b, cue_i, ctx.toks[k].start + 1)
+                return self._speaker_from_phrase(ctx, k, b, cue_i)
+            return self._previous_speaker(ctx, cue_i, None)
         span = list(range(a, b + 1))
         if region:
             tail = [r for r in region if r > b]
-            # ", يوري أوشاكوف،" apposition right after the phrase
-            if tail and norms[tail[0]] in COMMAS:
+            # apposition ", يوري أوشاكوف،" or an acronym "(سانا)" right after the phrase
+            if tail and (norms[tail[0]] in COMMAS or norms[tail[0]] == "("):
                 for r in tail[1:]:
-                    if norms[r] in COMMAS:
+                    if norms[r] in COMMAS or norms[r] == ")":
                         break
                     span.append(r)
-        cands = []
+        cands: list[int] = []
         for k in span:
             ei = ctx.ent_at[k]
-            if ei >= 0 and (not cands or cands[-1] != ei):
+            if ei >= 0 and ei not in cands:
                 cands.append(ei)
-        if cands:
-            ents = [ctx.ents[e] for e in cands]
-            for typ in ("PER", "ORG", "MISC", "LOC"):
+        ents = [ctx.ents[e] for e in cands]
+        first_is_ent = ctx.ent_at[a] >= 0
+        titled = head in lex.titles_b
+        unnamed = head in lex.unnamed_b and not titled and not first_is_ent
+        inst = head in lex.institutions_b and not first_is_ent
+        pers = [e for e in ents if e.type == "PER"]
+        if pers and not unnamed:
+            return self._best_mention(ctx, pers[0])
+        if ents and not unnamed and not titled:
+            order = ("ORG", "MISC", "LOC")
+            for typ in order:
                 for e in ents:
                     if e.type == typ:
+                        if inst and typ == "LOC":
+                            break  # وزارة الخارجية العراقية: not "العراق"
                         return self._best_mention(ctx, e)
         start = char_start if char_start is not None else ctx.toks[a].start
         end = ctx.toks[b].end
-        # a title-only or institution phrase: the named holder elsewhere in the article
-        if ctx.resolve_title is not None and not ctx.pseudo:
-            try:
-                e2 = ctx.resolve_title(ctx.doc, start, end)
-            except Exception:  # noqa: BLE001 - an optional helper must not stop the stage
-                e2 = None
-            if e2 is not None:
-                return self._best_mention(ctx, e2)
-        if ctx.pseudo:
-            p = self._pseudo_person(ctx, a, b, cue_i)
-            if p is not None:
-                return p
-        hit = self._title_match(ctx, a, b, cue_i)
-        if hit is not None:
-            return hit
+        if not unnamed:
+            # a title-only or institution phrase: the named holder elsewhere in the article
+            if ctx.resolve_title is not None and not ctx.pseudo:
+                try:
+                    e2 = ctx.resolve_title(ctx.doc, start, end)
+                except Exception:  # noqa: BLE001 - an optional helper must not stop the stage
+                    e2 = None
+                if e2 is not None:
+                    return self._best_mention(ctx, e2)
+            if ctx.pseudo:
+                p = self._pseudo_person(ctx, a, b, cue_i)
+                if p is not None:
+                    return p
+            hit = self._title_match(ctx, a, b, cue_i)
+            if hit is not None:
+                return hit
         if start >= end:
             return None
-        # strip a leading clitic و (never part of a phrase that follows a verb)
         txt = ctx.text[start:end]
         if txt.startswith("و") and len(norms[a]) > 3 and norms[a][1:3] == "ال":
             start += 1
             txt = txt[1:]
+        # a definite description of an earlier source: "المصدر" -> "مصدر مقرب من ..."
+        if b - a <= 1 and (head in lex.unnamed_b or head in lex.institutions_b or titled):
+            for d in reversed(ctx.drafts):
+                sp = d.speaker
+                if sp is None or sp.id or sp.name:
+                    continue
+                sw = [_bare(normalize(w)) for w in sp.text.split()]
+                mine = [_bare(norms[k]) for k in range(a, b + 1)]
+                if sw and sw[0] == head and len(sw) > len(mine) and set(mine) <= set(sw):
+                    return sp
         return Speaker(start, end, txt, None, None)
 
     def _title_match(self, ctx: _Ctx, a: int, b: int, cue_i: int) -> Speaker | None:
@@ -1087,40 +1209,42 @@ class QuoteExtractor:
         if not words or len(words) > 6:
             return None
         head = words[0]
-        titles = {_bare(x) for x in self.lex.titles}
-        insts = {_bare(x) for x in self.lex.institutions}
-        if head not in titles and head not in insts:
+        titles = self.lex.titles_b
+        if head not in titles and head not in self.lex.institutions_b:
             return None
-        if any(_bare(w) in {_bare(x) for x in self.lex.unnamed} and w not in titles
-               for w in words[:1]) and len(words) > 3:
-            return None
-        want_type = "PER" if head in titles else None
+        want_per = head in titles
         best: tuple[float, _Person] | None = None
         cue_pos = ctx.toks[cue_i].start
+        last = next((d.speaker for d in reversed(ctx.drafts) if d.speaker is not None), None)
         for p in ctx.persons:
-            if want_type and p.type != want_type:
+            if want_per and p.type != "PER":
                 continue
-            if want_type is None and p.type not in ("ORG", "MISC"):
+            if not want_per and p.type not in ("ORG", "MISC"):
                 continue
-            ctxw = p.context | set(p.toks)
-            if head not in ctxw:
+            own = set(p.toks)
+            if head not in p.context and head not in own:
                 continue
-            score = sum(1 for w in words if w in ctxw)
+            score = 0.0
+            for w in words:
+                if w in own:
+                    score += 1.0
+                elif w in p.context:
+                    score += 1.0 / p.context[w] ** 0.5
             dist = cue_pos - p.start
-            near = 1.0 / (1 + abs(dist) / 1000.0) + (0.5 if dist >= 0 else 0.0)
-            key = score + near * 0.9
-            if best is None or key > best[0]:
-                best = (key, p)
+            score += (0.3 if dist >= 0 else 0.0) + 0.2 / (1 + abs(dist) / 500.0)
+            if last is not None and (p.start == last.start or p.text == last.text):
+                score += 0.4
+            if best is None or score > best[0]:
+                best = (score, p)
         if best is None:
             return None
         return self._best_mention_person(ctx, best[1])
 
-    # ---- pseudo entities (no NER): names split from title phrases
     def _pseudo_person(self, ctx: _Ctx, a: int, b: int, cue_i: int) -> Speaker | None:
         norms = ctx.norms
-        titles = {_bare(x) for x in self.lex.titles}
-        insts = {_bare(x) for x in self.lex.institutions}
-        unnamed = {_bare(x) for x in self.lex.unnamed}
+        titles = self.lex.titles_b
+        insts = self.lex.institutions_b
+        unnamed = self.lex.unnamed_b
         toks = [k for k in range(a, b + 1)]
         head = _bare(norms[a])
         if head in unnamed and head not in titles:
@@ -1164,7 +1288,8 @@ class QuoteExtractor:
             return None
         p = _Person(ctx.toks[out[0]].start, ctx.toks[out[-1]].end,
                     ctx.text[ctx.toks[out[0]].start:ctx.toks[out[-1]].end], "PER",
-                    context=frozenset(_bare(norms[t]) for t in toks[:k] if norms[t] not in PUNCT),
+                    context={_bare(norms[t]): k - x for x, t in enumerate(toks[:k])
+                             if norms[t] not in PUNCT},
                     toks=tuple(_bare(norms[t]) for t in out))
         ctx.persons.append(p)
         return self._best_mention_person(ctx, p)

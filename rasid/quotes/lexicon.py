@@ -57,6 +57,23 @@ class Lexicon:
     clause_breaks: tuple[tuple[str, ...], ...] = ()
     excluded_sources: tuple[tuple[str, ...], ...] = ()
     headline_prefixes: tuple[str, ...] = ()
+    b_words: frozenset[str] = frozenset()
+    # the same word lists without a leading و/ال (see :func:`bare`)
+    titles_b: frozenset[str] = frozenset()
+    institutions_b: frozenset[str] = frozenset()
+    unnamed_b: frozenset[str] = frozenset()
+    non_sources_b: frozenset[str] = frozenset()
+
+
+def bare(w: str) -> str:
+    """A normalized word without a leading و and the article (for head-word matching)."""
+    if len(w) > 3 and w[0] == "و" and w[1:3] == "ال":
+        w = w[1:]
+    if len(w) > 3 and w.startswith("ال"):
+        w = w[2:]
+    elif len(w) > 3 and w.startswith("لل"):
+        w = w[2:]
+    return w
 
 
 def _n(words: list[str]) -> frozenset[str]:
@@ -147,4 +164,9 @@ def load() -> Lexicon:
     lex.clause_breaks = _phrases(raw["clause_breaks"])
     lex.excluded_sources = _phrases(raw["excluded_sources"])
     lex.headline_prefixes = tuple(normalize(p) for p in raw["headline_prefixes"])
+    lex.b_words = _n(raw["b_words"])
+    lex.titles_b = frozenset(bare(w) for w in lex.titles)
+    lex.institutions_b = frozenset(bare(w) for w in lex.institutions)
+    lex.unnamed_b = frozenset(bare(w) for w in lex.unnamed)
+    lex.non_sources_b = frozenset(bare(w) for w in lex.non_sources)
     return lex
