@@ -57,6 +57,7 @@ _S = r"[^\S\n]+"          # blanks, no newline
 _S0 = r"[^\S\n]*"
 _CLITIC = r"(?:(?<!\w)(?:و|ف|ب|وب|فب|ل|ول)?|(?<=[^\W\d])(?=\d))"
 _END = r"(?!\w)"
+_NOLETTER = r"(?![^\W\d])"  # not followed by a letter (a glued digit is fine: "يونيو2017")
 _YEAR = r"(?<![\d.,/:])(?:1[6-9]\d\d|20\d\d)(?![\d]|[.,/:]\d)"
 _DAYNUM = r"(?:ال" + _S0 + r")?(?<![\d.,/:])[0-3]?\d(?![\d]|[.,/:]\d)"
 
@@ -77,8 +78,8 @@ class _Patterns:
         self.era = era
 
         def monx(p: str) -> str:
-            return (rf"(?:شهر{_S})?(?P<{p}m>{M}){_END}"
-                    rf"(?:{_S0}[/\\]{_S0}(?P<{p}m2>{M}){_END}|{_S0}\({_S0}(?P<{p}m3>{M}){_S0}\)|{_S}(?P<{p}m4>{M}){_END})?")
+            return (rf"(?:شهر{_S})?(?P<{p}m>{M}){_NOLETTER}"
+                    rf"(?:{_S0}[/\\]{_S0}(?P<{p}m2>{M}){_NOLETTER}|{_S0}\({_S0}(?P<{p}m3>{M}){_S0}\)|{_S}(?P<{p}m4>{M}){_NOLETTER})?")
 
         def day(p: str) -> str:
             return rf"(?:(?P<{p}d>{_DAYNUM})(?:{_S}من)?|(?P<{p}o>{ORD}){_S}من)"
@@ -112,7 +113,7 @@ class _Patterns:
             rf"(?P<y1>{_YEAR})(?P<sep>{_S0}[-/]{_S0}|{_S}و{_S0}(?:(?:عام|العام){_S})?|{_S}(?:الي|حتي){_S}(?:(?:عام|العام){_S})?)"
             rf"(?P<y2>{_YEAR}))")
         self.year = re.compile(
-            _CLITIC + rf"(?P<core>(?:(?P<kw>عام|العام|سنه|السنه|لعام|للعام)(?:{_S}{mods})?{_S}|(?P<season>{alt(L.seasons)}){_S}(?:(?:عام|العام){_S})?|(?P<fi>في){_S})?"
+            _CLITIC + rf"(?P<core>(?:(?P<kw>عام|العام|سنه|السنه|لعام|للعام)(?:{_S}الم[اي]لي)?(?:{_S}{mods})?{_S0}|(?P<season>{alt(L.seasons)}){_S}(?:(?:عام|العام){_S})?|(?P<fi>في){_S0})?"
             rf"(?P<y>{_YEAR})(?P<suf>{_S0}م(?!\w)|{_S}ميلادي(?:ه)?(?!\w))?)")
         # Hijri
         self.hijri = re.compile(
@@ -516,7 +517,7 @@ def _cands_my(ctx: _Ctx, out: list[_Cand]) -> None:
             # a bare month name: needs a time preposition before it
             pw0 = _prev_word(N, core_start)
             pw = pw0 if pw0 in ("بحلول", "بعد", "بدايه") else _strip_clitic(pw0)
-            if pw not in ("منذ", "حتي", "خلال", "مطلع", "منتصف", "اواخر", "اوائل", "نهايه", "بدايه",
+            if pw not in L.year_before and pw0 not in L.year_before and pw not in ("منذ", "حتي", "خلال", "مطلع", "منتصف", "اواخر", "اوائل", "نهايه", "بدايه",
                           "بحلول", "قبل", "بعد", "طيله", "طوال", "من", "الي", "شهري", "شهر"):
                 continue
         if g.get("season") and g.get("y"):
@@ -550,7 +551,7 @@ def _year_ok(ctx: _Ctx, mt: re.Match, start: int) -> bool:
     pw = _prev_word(N, start)
     if pw in L.year_before or _strip_clitic(pw) in L.year_before:
         return True
-    if N[start - 1:start] == "و" and re.fullmatch(r"(?:1[6-9]|20)\d\d", _prev_word(N, start - 1)):
+    if N[start - 1:start] == "و" and re.fullmatch(r"و?(?:1[6-9]|20)\d\d", _prev_word(N, start - 1)):
         return True  # "في 2015 و2017"
     if mt.group("suf"):
         return True
