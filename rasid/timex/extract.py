@@ -133,8 +133,8 @@ class _Patterns:
         self.relday = re.compile(
             _CLITIC + rf"(?P<core>(?:(?P<dp>{dayparts}){_S})?(?P<rd>اليوم{_S}التالي|{reldays}){_END})")
         self.period = re.compile(
-            _CLITIC + rf"(?P<core>(?:(?P<this>{alt(L.this_words)}){_S})?(?P<unit>{alt(L.periods)})"
-            rf"(?:{_S}(?P<mod>{mods}))?{_END})")
+            _CLITIC + rf"(?P<core>(?:(?P<this>{alt(L.this_words)}|ذلك|تلك){_S})?(?P<unit>{alt(L.periods)})"
+            rf"(?:{_S}(?P<mod>{mods}|نفسه|نفسها|ذاته|ذاتها))?{_END})")
         unit_any = alt([w for w in L.units])
         duals = alt([w for u in L.unit_forms.values() for w in u["dual"]])
         sing = alt([w for u in L.unit_forms.values() for w in u["singular"]])
@@ -167,7 +167,7 @@ class _Patterns:
         reg(L.seasons, "my", "year")
         reg(L.hijri_months, "hijri")
         reg(list(L.weekdays) + L.day_parts + list(L.rel_days) + ["يوم", "يومي"], "weekday", "relday")
-        reg(L.this_words + list(L.periods), "period")
+        reg(L.this_words + list(L.periods) + ["ذلك", "تلك"], "period")
         reg(L.ago + L.after, "ago", "relday")
         reg(L.holidays, "holiday")
         self.triggers = trig
@@ -747,6 +747,14 @@ def _cands_period(ctx: _Ctx, out: list[_Cand]) -> None:
     for mt in ctx.matches("period"):
         g = mt.groupdict()
         unit = L.periods[key(g["unit"])]
+        if (g["this"] in ("ذلك", "تلك") and not g["mod"]) or \
+                (g["mod"] in ("نفسه", "نفسها", "ذاته", "ذاتها") and not g["this"]):
+            if key(g["unit"]) != "عام" or g["this"]:
+                # "العام نفسه", "ذلك العام": the period of the previous mention
+                out.append(_Cand(mt.start("core"), mt.end("core"), "same_" + unit, None, "relative"))
+            continue
+        if g["this"] in ("ذلك", "تلك"):
+            continue
         mod = _mod_of(L, g["mod"])
         if g["this"] is None and mod is None:
             continue
@@ -986,6 +994,13 @@ def _postprocess(ctx: _Ctx, sel: list[_Cand]) -> None:
         elif c.kind == "next_week":
             if "day" in last:
                 c.value = _iso_week(dt.date.fromisoformat(last["day"]) + dt.timedelta(days=7))
+        elif c.kind == "same_year":
+            c.value = last.get("year")
+        elif c.kind == "same_month":
+            c.value = last.get("month")
+        elif c.kind == "same_week":
+            if "day" in last:
+                c.value = _iso_week(dt.date.fromisoformat(last["day"]))
         elif c.kind == "next_day":
             if "day" in last:
                 c.value = _shift_day(last["day"], 1)
