@@ -1,0 +1,242 @@
+"""Document-level linking: KB ids and names for the NER mentions of one Doc, in-document
+coreference (``group``), places with coordinates, type fixes, and ``resolve_title`` for
+title-only mentions (``الوزير``) used by the quotes stage.
+
+Order of decisions for one document:
+
+1. every mention is matched alone (``Linker.match``); nationality adjectives are dropped;
+2. a one-word PER mention that is a word of a longer PER mention in the same article
+   (``لافروف`` ~ ``سيرغي لافروف``) joins that mention's group, even when the KB alone
+   would say otherwise (``الحريري`` in an article about ``رفيق الحريري``): the nearest
+   preceding longer mention wins, else the first following one;
+3. an ORG/LOC mention that is a run of words of a longer mention of the same type
+   (``الأمن الفيدرالي`` ~ ``جهاز الأمن الفيدرالي الروسي``) joins it when it has no KB
+   link of its own;
+4. mentions with the same KB id share a group; unknown mentions share a group with the
+   mentions of the same normalized name (article and clitics ignored);
+5. an ambiguous place name prefers the candidate in a country the article mentions
+   (``طرابلس`` with ``لبنان`` -> Tripoli, Lebanon);
+6. every member of a group gets the group's id and English name; a LOC group with a
+   gazetteer entry adds one Place per mention.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from rasid.doc import Doc, Entity, Place
+from rasid.kb.keys import compact, drop_al, name_key
+from rasid.kb.linker import KBEntry, Linker, Match, get_linker
+
+#: a linked entry this sure may overrule the NER type (a country tagged ORG becomes LOC)
+_CONFIDENT = 850
+
+
+@dataclass(slots=True)
+class _Mention:
+    ent: Entity
+    key: str  # name_key of the text
+    words: list[str]  # key words without the article
+    match: Match | None
+    group: int = -1
+
+
+def _words(key: str) -> list[str]:
+    return [drop_al(w) for w in key.split(" ") if w]
+
+
+def link_doc(doc: Doc, linker: Linker | None = None, drop_adjectives: bool = True,
+             fix_types: bool = True) -> Doc:
+    """Fill ``id``/``name``/``group`` of ``doc.entities`` and ``doc.places``."""
+    lk = linker or get_linker()
+    ms: list[_Mention] = []
+    kept: list[Entity] = []
+    for e in sorted(doc.entities, key=lambda e: (e.start, -e.end)):
+        if drop_adjectives and lk.is_adjective(e.text):
+            continue
+        key = name_key(e.text)
+        if not key:
+            kept.append(e)
+            continue
+        kept.append(e)
+        ms.append(_Mention(e, key, _words(key), lk.match(e.text, e.type)))
+    doc.entities = kept
+    if not ms:
+        doc.places = []
+        return doc
+
+    # countries the article talks about, for place disambiguation
+    countries = {m.match.entry.country for m in ms
+                 if m.match is not None and m.match.entry.type == "LOC" and m.match.entry.country}
+    for m in ms:
+        e0 = m.match.entry if m.match is not None else None
+        if e0 is None or not e0.id.startswith("geonames:") or e0.country in countries:
+            continue
+        for c in lk.candidates(m.ent.text, m.ent.type):
+            if c.id.startswith("geonames:") and c.country in countries:
+                m.match = Match(c, m.match.how, m.match.same_type)  # type: ignore[union-attr]
+                break
+
+    # --- groups
+    parent = list(range(len(ms)))
+
+    def find(i: int) -> int:
+        while parent[i] != i:
+            parent[i] = parent[parent[i]]
+            i = parent[i]
+        return i
+
+    def union(i: int, j: int) -> None:
+        ri, rj = find(i), find(j)
+        if ri != rj:
+            parent[max(ri, rj)] = min(ri, rj)
+
+    def etype(m: _Mention) -> str:
+        if m.match is not None and fix_types and m.match.entry.prio >= _CONFIDENT:
+            return m.match.entry.type
+        return m.ent.type
+
+    types = [etype(m) for m in ms]
+    attached: set[int] = set()
+    # (2) one-word person mentions -> a longer person mention containing the word
+    for i, m in enumerate(ms):
+        if types[i] != "PER" or len(m.words) != 1:
+            continue
+        w = m.words[0]
+        best = -1
+        for j, o in enumerate(ms):
+            if j == i or types[j] != "PER" or len(o.words) < 2 or w not in o.words:
+                continue
+            if o.ent.start < m.ent.start:
+                best = j  # the nearest preceding (mentions are in text order)
+            elif best == -1:
+                best = j
+                break
+        if best >= 0:
+            union(best, i)
+            attached.add(i)
+            m.match = ms[best].match
+    # (3) ORG/LOC mentions inside a longer mention of the same type
+    for i, m in enumerate(ms):
+        if types[i] not in ("ORG", "LOC") or m.match is not None or len(m.words) < 2:
+            continue
+        sub = " ".join(m.words)
+        for j, o in enumerate(ms):
+            if j != i and types[j] == types[i] and len(o.words) > len(m.words) \
+                    and f" {sub} " in f" {' '.join(o.words)} ":
+                union(j, i)
+                attached.add(i)
+                m.match = o.match
+                break
+    # (4) same KB id / same normalized name
+    by_id: dict[str, int] = {}
+    by_key: dict[str, int] = {}
+    for i, m in enumerate(ms):
+        if m.match is not None:
+            k = m.match.entry.id
+            if k in by_id:
+                union(by_id[k], i)
+            else:
+                by_id[k] = i
+        else:
+            k = compact(" ".join(m.words))
+            if k in by_key:
+                union(by_key[k], i)
+            else:
+                by_key[k] = i
+
+    # --- write back
+    roots: dict[int, int] = {}
+    group_entry: dict[int, KBEntry] = {}
+    for i, m in enumerate(ms):
+        r = find(i)
+        roots.setdefault(r, len(roots))
+        if m.match is not None and r not in group_entry:
+            group_entry[r] = m.match.entry
+    places: list[Place] = []
+    for i, m in enumerate(ms):
+        r = find(i)
+        e = m.ent
+        entry = group_entry.get(r)
+        e.group = f"g{roots[r]}"
+        if entry is not None:
+            e.id, e.name = entry.id, entry.name
+            if fix_types and entry.type != e.type and (
+                    entry.prio >= _CONFIDENT or (m.match is not None and m.match.same_type)):
+                e.type = entry.type
+            if e.type == "LOC" and entry.type == "LOC":
+                places.append(Place(e.start, e.end, e.text, entry.name, entry.id, entry.lat,
+                                    entry.lon, entry.country))
+        else:
+            e.id = e.name = None
+    doc.places = places
+    return doc
+
+
+# ---------------------------------------------------------------- titles
+
+_STOP = {"في", "من", "الى", "على", "عن", "لدى", "باسم", "ل", "و"}
+#: spelling variants folded for title comparison
+_FOLD = {"اميركي": "امريكي", "اميركيه": "امريكيه", "الاميركي": "الامريكي",
+         "الاميركيه": "الامريكيه", "الخارجيه": "خارجيه", "خارجيه": "خارجيه"}
+
+
+def _title_words(s: str) -> list[str]:
+    out = []
+    for w in name_key(s).split(" "):
+        w = _FOLD.get(w, w)
+        w = drop_al(w) if len(w) > 4 else w
+        if w and w not in _STOP:
+            out.append(w.rstrip("ه") if len(w) > 4 else w)
+    return out
+
+
+def _covers(need: list[str], have: list[str]) -> bool:
+    hs = set(have)
+    return all(w in hs for w in need)
+
+
+def resolve_title(doc: Doc, start: int, end: int, window: int = 80) -> Entity | None:
+    """The named person a title phrase (``وزير الخارجية الروسي``, ``الرئيس الأمريكي``,
+    ``الوزير``) at ``doc.text[start:end]`` refers to, or None.
+
+    1. the nearest PER entity before ``start`` whose surrounding text (``window``
+       characters before it, or the words right after it) carries every word of the
+       title (``وزير الخارجية الروسي سيرغي لافروف`` ... ``الوزير``);
+    2. else a PER entity of the article whose curated KB entry lists a title with
+       every word of the phrase (``الرئيس الأمريكي`` -> Donald Trump when he is named);
+    3. else, for a bare head word (``الوزير``, ``الرئيس``), the nearest preceding PER
+       entity whose context has that head.
+    Returns the most specific (longest) mention of the chosen person's group.
+    """
+    need = _title_words(doc.text[start:end])
+    if not need:
+        return None
+    pers = [e for e in doc.entities if e.type == "PER"]
+    if not pers:
+        return None
+
+    def best_of(e: Entity) -> Entity:
+        if e.group is None:
+            return e
+        same = [x for x in pers if x.group == e.group]
+        return max(same, key=lambda x: (len(x.text), -x.start))
+
+    before = [e for e in pers if e.end <= start]
+    for e in reversed(before):
+        ctx = doc.text[max(0, e.start - window):e.start] + " " + doc.text[e.end:e.end + window // 2]
+        if _covers(need, _title_words(ctx)):
+            return best_of(e)
+    lk = get_linker()
+    for e in before + [e for e in pers if e.start >= end]:
+        entry = lk.get(e.id) if e.id else None
+        if entry is not None and any(_covers(need, _title_words(t)) for t in entry.titles):
+            return best_of(e)
+    if len(need) == 1:
+        head = need[0]
+        for e in reversed(before):
+            ctx = doc.text[max(0, e.start - window):e.start]
+            if head in _title_words(ctx):
+                return best_of(e)
+    return None
+

@@ -1,0 +1,81 @@
+"""Matching keys for names: one place for the rules shared by the KB index and the
+mention side, so that both are folded the same way (see docs/entities.md).
+
+- ``name_key``: ``rasid.text.normalize`` (hamza/alef, ya/alef maqsura, ta marbuta,
+  diacritics, digits), punctuation and ``_``/``#``/``-`` as spaces, Latin lowercased.
+- ``compact``: the key without spaces, so ``عبد العزيز`` == ``عبدالعزيز`` and
+  ``نصر الله`` == ``نصرالله``.
+- ``drop_al``: the key without the article of its first word.
+- ``skeleton``: a loose key for transliterated foreign names: غ/ج/چ/ژ/گ -> ج, ڤ -> ف,
+  پ -> ب, تش -> ش, long-vowel letters (ا و ي) and hamza seats dropped inside a word,
+  doubled letters collapsed: ``ترامب``/``ترمب``, ``سيرغي``/``سيرجي``, ``بوتين``/``بوتن``.
+"""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+
+from rasid.text import normalize
+
+_SEP = re.compile(r"[^\w]+|_", re.UNICODE)
+_SKEL_MAP = str.maketrans({"غ": "ج", "چ": "ج", "ژ": "ج", "گ": "ج", "ڤ": "ف", "پ": "ب",
+                           "ظ": "ض", "ذ": "ز", "ث": "س", "ء": None})
+_VOWELS = set("اويى")
+_CLITIC_PREFIXES = ("وبال", "وال", "فال", "بال", "كال", "ولل", "فلل", "لل", "وب", "ول", "فب",
+                    "فل", "وك", "و", "ف", "ب", "ل", "ك")
+
+
+@lru_cache(maxsize=65536)
+def name_key(s: str) -> str:
+    """Normalized, space-separated words of a name (``""`` when nothing is left)."""
+    s = normalize(s).lower()
+    return " ".join(w for w in _SEP.split(s) if w)
+
+
+def compact(key: str) -> str:
+    return key.replace(" ", "")
+
+
+def drop_al(key: str) -> str:
+    """``الامم المتحده`` -> ``امم المتحده``; keys too short to carry a name stay."""
+    if key.startswith("ال") and len(key.split(" ", 1)[0]) > 4:
+        return key[2:]
+    return key
+
+
+def _skel_word(w: str) -> str:
+    w = w.translate(_SKEL_MAP).replace("تش", "ش")
+    if len(w) <= 2:
+        return w
+    out = [w[0]]
+    for ch in w[1:]:
+        if ch in _VOWELS:
+            continue
+        if ch == out[-1]:
+            continue
+        out.append(ch)
+    return "".join(out)
+
+
+@lru_cache(maxsize=65536)
+def skeleton(key: str) -> str:
+    """Loose consonant key of a (normalized) name key, words joined without spaces."""
+    return "".join(_skel_word(w) for w in drop_al(key).split(" "))
+
+
+def clitic_variants(key: str) -> list[str]:
+    """The key with one leading proclitic group removed (``وواشنطن`` -> ``واشنطن``,
+    ``للامم`` -> ``الامم``/``لامم``...), for mentions whose span kept a clitic."""
+    out: list[str] = []
+    for p in _CLITIC_PREFIXES:
+        if key.startswith(p) and len(key) - len(p) >= 3:
+            rest = key[len(p):]
+            if p.endswith("ال") or p.endswith("لل"):
+                out.append("ال" + rest)
+            else:
+                out.append(rest)
+    if key.startswith("ل") and not key.startswith("ال") and len(key) > 4:
+        # "للأمم" with the article's alef dropped: the span may read "لأمم"
+        out.append("ا" + key)
+    return out

@@ -1,0 +1,263 @@
+"""Alias matcher over the shipped KB: ``get_linker().link("لافروف", "PER")``.
+
+Everything is dictionary lookups on keys built once per process (``get_linker`` is
+cached); no loop over the KB per mention. Tiers, first hit wins:
+
+1. exact key (``rasid.kb.keys.compact(name_key)``) of an alias;
+2. the same without the article of the first word (``الأسد`` ~ ``أسد``);
+3. 1-2 again after removing a leading proclitic the NER span kept (``وواشنطن``);
+4. skeleton key (transliteration variants ``ترمب``/``ترامب``, ``سيرجي``/``سيرغي``),
+   only when it picks out one entity;
+5. for PER mentions of one word: the surname of a curated person, when no other
+   curated person, no given name and no other alias shares it.
+
+Among candidates of a tier, a candidate of the mention's type beats one of a compatible
+type (LOC~ORG, MISC~any), and then the higher ``prio`` wins (curated > countries >
+large cities > small cities...). Nationality adjectives (``الروسي``) never link.
+"""
+
+from __future__ import annotations
+
+import gzip
+from collections.abc import Iterable
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+from rasid.kb.keys import clitic_variants, compact, drop_al, name_key, skeleton
+
+KB_DIR = Path(__file__).resolve().parent.parent / "resources" / "kb"
+KB_FILE = KB_DIR / "kb.tsv.gz"
+NISBA_FILE = KB_DIR / "nisba.txt.gz"
+
+
+@dataclass(frozen=True, slots=True)
+class KBEntry:
+    id: str
+    name: str
+    type: str
+    lat: float | None = None
+    lon: float | None = None
+    country: str | None = None
+    #: other English names (for comparisons; the display name is ``name``)
+    aliases: tuple[str, ...] = ()
+    #: Arabic names as listed in the KB
+    ar: tuple[str, ...] = ()
+    #: Arabic title phrases the person is known by (curated people)
+    titles: tuple[str, ...] = ()
+    prio: int = 0
+    src: str = ""
+
+    @property
+    def curated(self) -> bool:
+        return "curated" in self.src or self.src == "template"
+
+    @property
+    def is_country(self) -> bool:
+        return self.src.startswith("cldr")
+
+
+@dataclass(frozen=True, slots=True)
+class Match:
+    entry: KBEntry
+    #: which tier matched: exact, noal, clitic, skeleton, surname
+    how: str
+    #: the entry's type agrees with the mention's type (or no type was given)
+    same_type: bool
+
+
+_COMPATIBLE = {("LOC", "ORG"), ("ORG", "LOC"), ("MISC", "ORG"), ("MISC", "LOC"),
+               ("MISC", "PER")}
+
+
+class Linker:
+    """Lookup tables over a list of KB entries."""
+
+    def __init__(self, entries: Iterable[KBEntry], nisba: Iterable[str] = ()) -> None:
+        self.entries: list[KBEntry] = list(entries)
+        self.by_id: dict[str, KBEntry] = {e.id: e for e in self.entries}
+        self.exact: dict[str, list[int]] = {}
+        self.noal: dict[str, list[int]] = {}
+        skel: dict[str, set[int]] = {}
+        given: set[str] = set()
+        surname: dict[str, set[int]] = {}
+        for i, e in enumerate(self.entries):
+            for a in e.ar:
+                k = name_key(a)
+                if not k:
+                    continue
+                c = compact(k)
+                _add(self.exact, c, i)
+                n = compact(drop_al(k))
+                if n != c:
+                    _add(self.noal, n, i)
+                words = k.split(" ")
+                s = skeleton(k)
+                if len(s) >= (3 if len(words) > 1 else 4):
+                    skel.setdefault(s, set()).add(i)
+                if e.type == "PER" and len(words) > 1:
+                    given.add(words[0])
+                    if e.curated and len(words[-1]) >= 3:
+                        surname.setdefault(words[-1], set()).add(i)
+        # a skeleton is usable only when it names one entity
+        self.skel: dict[str, int] = {}
+        for s, ids in skel.items():
+            if len({self.entries[i].id for i in ids}) == 1:
+                self.skel[s] = min(ids)
+        self.nisba: set[str] = {compact(name_key(n)) for n in nisba}
+        self.surname: dict[str, int] = {}
+        for w, ids in surname.items():
+            if (len({self.entries[i].id for i in ids}) == 1 and w not in given
+                    and w not in self.exact and w not in self.nisba):
+                self.surname[w] = min(ids)
+
+    # ------------------------------------------------------------------ lookups
+
+    def _pick(self, idxs: list[int], type: str | None, how: str) -> Match | None:
+        best: tuple[int, int] | None = None
+        pick = -1
+        for i in idxs:
+            e = self.entries[i]
+            if type is None or e.type == type:
+                rank = 2
+            elif (type, e.type) in _COMPATIBLE and (type != "MISC" or e.prio >= 950):
+                rank = 1
+            elif type == "PER" and e.prio >= 950:
+                rank = 0  # a country or curated entry tagged as a person by the NER
+            else:
+                continue
+            score = (rank, e.prio)
+            if best is None or score > best:
+                best, pick = score, i
+        if best is None:
+            return None
+        return Match(self.entries[pick], how, best[0] == 2)
+
+    def candidates(self, text: str, type: str | None = None) -> list[KBEntry]:
+        """All entries an exact or article-less key gives, best first (for callers
+        that disambiguate with document context, e.g. cities by country)."""
+        k = name_key(text)
+        c = compact(k)
+        idxs = list(self.exact.get(c, ())) + list(self.noal.get(c, ()))
+        n = compact(drop_al(k))
+        if n != c:
+            idxs += list(self.exact.get(n, ())) + list(self.noal.get(n, ()))
+        seen: dict[str, KBEntry] = {}
+        for i in idxs:
+            e = self.entries[i]
+            if type is None or e.type == type or (type, e.type) in _COMPATIBLE:
+                seen.setdefault(e.id, e)
+        return sorted(seen.values(), key=lambda e: (type is not None and e.type != type,
+                                                    -e.prio))
+
+    def is_adjective(self, text: str) -> bool:
+        """A nationality adjective (``الروسي``, ``الأمريكية``) that is no KB name."""
+        c = compact(name_key(text))
+        return c in self.nisba and c not in self.exact
+
+    def match(self, text: str, type: str | None = None) -> Match | None:
+        k = name_key(text)
+        if not k:
+            return None
+        c = compact(k)
+        if c in self.nisba:
+            hit = self.exact.get(c)
+            m = self._pick(hit, type, "exact") if hit else None
+            return m if m is not None and m.same_type else None
+        m = self._lookup(k, type)
+        if m is not None:
+            return m
+        for v in clitic_variants(c if " " not in k else k.split(" ", 1)[0]):
+            vk = v if " " not in k else v + " " + k.split(" ", 1)[1]
+            if compact(vk) in self.nisba:
+                continue
+            m = self._lookup(vk, type, "clitic")
+            if m is not None:
+                return m
+        s = skeleton(k)
+        i = self.skel.get(s)
+        if i is not None:
+            m = self._pick([i], type, "skeleton")
+            if m is not None:
+                return m
+        if (type in (None, "PER") and " " not in k):
+            j = self.surname.get(drop_al(k)) if drop_al(k) in self.surname else self.surname.get(k)
+            if j is not None:
+                return self._pick([j], type, "surname")
+        return None
+
+    def _lookup(self, k: str, type: str | None, how: str | None = None) -> Match | None:
+        c = compact(k)
+        hit = self.exact.get(c)
+        if hit:
+            m = self._pick(hit, type, how or "exact")
+            if m is not None:
+                return m
+        n = compact(drop_al(k))
+        for table, key in ((self.exact, n), (self.noal, c), (self.noal, n)):
+            if key == c and table is self.exact:
+                continue
+            hit = table.get(key)
+            if hit:
+                m = self._pick(hit, type, how or "noal")
+                if m is not None:
+                    return m
+        return None
+
+    def link(self, text: str, type: str | None = None) -> KBEntry | None:
+        """The KB entry a mention names, or None."""
+        m = self.match(text, type)
+        return m.entry if m is not None else None
+
+    def get(self, id: str) -> KBEntry | None:
+        return self.by_id.get(id)
+
+    def __len__(self) -> int:
+        return len(self.entries)
+
+
+def _add(d: dict[str, list[int]], k: str, i: int) -> None:
+    lst = d.get(k)
+    if lst is None:
+        d[k] = [i]
+    elif lst[-1] != i:
+        lst.append(i)
+
+
+def _split(s: str) -> tuple[str, ...]:
+    return tuple(x for x in s.split("|") if x)
+
+
+def read_kb(path: Path = KB_FILE) -> list[KBEntry]:
+    """Entries of a KB file written by ``rasid.kb.build``."""
+    if not path.exists():
+        from rasid.errors import RasidError
+
+        raise RasidError(f"knowledge base not found: {path}; run `rasid build kb`")
+    out: list[KBEntry] = []
+    with gzip.open(path, "rt", encoding="utf-8") as fh:
+        for line in fh:
+            if line.startswith("#"):
+                continue
+            c = line.rstrip("\n").split("\t")
+            if len(c) < 11:
+                continue
+            out.append(KBEntry(
+                id=c[0], type=c[1], name=c[2], country=c[3] or None,
+                lat=float(c[4]) if c[4] else None, lon=float(c[5]) if c[5] else None,
+                prio=int(c[6] or 0), ar=_split(c[7]), aliases=_split(c[8]),
+                titles=_split(c[9]), src=c[10]))
+    return out
+
+
+def read_nisba(path: Path = NISBA_FILE) -> list[str]:
+    if not path.exists():
+        return []
+    with gzip.open(path, "rt", encoding="utf-8") as fh:
+        return [ln.strip() for ln in fh if ln.strip() and not ln.startswith("#")]
+
+
+@lru_cache(maxsize=1)
+def get_linker() -> Linker:
+    """The process-wide linker over the shipped KB (built on first use)."""
+    return Linker(read_kb(), read_nisba())
