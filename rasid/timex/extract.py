@@ -507,7 +507,8 @@ def _cands_my(ctx: _Ctx, out: list[_Cand]) -> None:
         core_start = mt.start("core")
         sh = N.startswith("شهر", mt.start("am") - 4) if mt.start("am") >= 4 else False
         # a list "في فبراير ومارس وأبريل": a month right after "و" + another month
-        listed = N[core_start - 1:core_start] == "و" and _strip_clitic(_prev_word(N, core_start - 1)) in L.months
+        pwl = _prev_word(N, core_start - 1)
+        listed = N[core_start - 1:core_start] == "و" and (pwl in L.months or _strip_clitic(pwl) in L.months)
         strong = has_tail or g.get("am2") or g.get("am3") or g.get("fi") or sh or listed
         if key(g["am"]) in L.ambiguous_months and not strong:
             continue
@@ -516,9 +517,9 @@ def _cands_my(ctx: _Ctx, out: list[_Cand]) -> None:
         if not has_tail and not strong:
             # a bare month name: needs a time preposition before it
             pw0 = _prev_word(N, core_start)
-            pw = pw0 if pw0 in ("بحلول", "بعد", "بدايه") else _strip_clitic(pw0)
-            if pw not in L.year_before and pw0 not in L.year_before and pw not in ("منذ", "حتي", "خلال", "مطلع", "منتصف", "اواخر", "اوائل", "نهايه", "بدايه",
-                          "بحلول", "قبل", "بعد", "طيله", "طوال", "من", "الي", "شهري", "شهر"):
+            ok = {"منذ", "حتي", "خلال", "مطلع", "منتصف", "اواخر", "اوائل", "نهايه", "بدايه", "بحلول",
+                  "قبل", "بعد", "طيله", "طوال", "من", "الي", "شهري", "شهر"} | L.year_before
+            if pw0 not in ok and _strip_clitic(pw0) not in ok:
                 continue
         if g.get("season") and g.get("y"):
             out.append(_Cand(core_start, mt.end("core"), "year", g["y"], "absolute"))
