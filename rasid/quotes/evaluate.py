@@ -237,15 +237,17 @@ def evaluate(sets: Sequence[str] = ("dev", "seeds"), oracle: bool = False,
                           title=a.get("title"), source=a.get("source"), url=a.get("url"))
             docs.append(run(art, g))
             golds.append(g)
-    t0 = time.perf_counter()
+    if docs:
+        qstage(docs[0])  # warm up: the lexicon loads on first use
+    t0 = time.process_time()
     rounds = 0
     while True:
         for d in docs:
             qstage(d)
         rounds += 1
-        if time.perf_counter() - t0 > 0.5 or rounds >= 50:
+        if time.process_time() - t0 > 0.5 or rounds >= 50:
             break
-    secs = time.perf_counter() - t0
+    secs = time.process_time() - t0
     for d, g in zip(docs, golds):
         score.add(d.id, [q.to_dict() for q in d.quotes], g.get("quotes", []))
     info = {"mode": mode, "articles": len(docs),

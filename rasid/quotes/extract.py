@@ -109,6 +109,7 @@ class _Ctx:
     pseudo: bool
     resolve_title: Callable[[Doc, int, int], Entity | None] | None
     ents: list[Entity] = field(default_factory=list)
+    persons_ready: bool = False
     drafts: list[_Draft] = field(default_factory=list)
     consumed: set[int] = field(default_factory=set)
     used_spans: set[int] = field(default_factory=set)  # opening marks already quoted
@@ -171,7 +172,7 @@ class QuoteExtractor:
                    para, skip_para, open_at, close_at, inq, ent_at, [], not ents,
                    self._resolve_title)
         ctx.ents = ents
-        ctx.persons = [self._person_from_entity(ctx, e) for e in ents]
+        ctx.persons_ready = False
         return ctx
 
     def _headline_paras(self, text: str, toks: list[Token], norms: list[str], para: list[int],
@@ -217,6 +218,8 @@ class QuoteExtractor:
                 ctxw.setdefault(_bare(w), d)
             k -= 1
         k, d = b + 1, 0
+        if k < len(toks) and not (ctx.norms[k] in COMMAS or ctx.norms[k].startswith("ال")):
+            k = len(toks)  # "ماكرون والمتحدث …" is a coordination, not an apposition
         while k < len(toks) and d < 6 and ctx.sent[k] == s:
             w = ctx.norms[k]
             if w not in COMMAS:
@@ -575,7 +578,9 @@ class QuoteExtractor:
             # VSO: the subject noun phrase comes first
             if j >= n or ctx.sent[j] != ctx.sent[i] or norms[j] in PUNCT:
                 return
-            j = self._np_end(ctx, j, j + 12)
+            e2 = self._np_end(ctx, j, j + 12)
+            if self._speakerish(ctx, j, e2 - 1) or ctx.pseudo:
+                j = e2
         j = self._skip_adjuncts(ctx, j)
         if j >= n or ctx.sent[j] != ctx.sent[i] or norms[j] in PUNCT or norms[j] in _WEAK_OBJECTS \
                 or norms[j] in self.lex.complementizers or self._is_cue(ctx, j):
@@ -671,7 +676,8 @@ class QuoteExtractor:
     def _skip_pp(self, ctx: _Ctx, j: int) -> int:
         """The object of an adverbial preposition: one word and its modifiers."""
         norms, n = ctx.norms, len(ctx.toks)
-        if j < n and norms[j] == "ما" and j + 1 < n and norms[j + 1] in ("يتعلق",):
+        if j < n and (norms[j] in ("يتعلق", "يخص") or norms[j] == "ما" and j + 1 < n and
+                      norms[j + 1] in ("يتعلق", "يخص")):
             while j < n and norms[j] not in PUNCT and norms[j] not in ALL_MARKS:
                 j += 1
             return j
@@ -762,8 +768,11 @@ class QuoteExtractor:
             s += 1
         for r in range(i, s):
             ctx.consumed.add(r)
-        spk = self._speaker_from_phrase(ctx, region[0], region[-1], i)
-        self._content_from(ctx, i, i, s, spk, None, bare_quote=True)
+        full = [r for r in range(an + 1, trigger) if norms[r] not in self.lex.relay_nouns]
+        spk = self._speaker_from_phrase(ctx, region[0], region[-1], i, region=full)
+        if spk is False:
+            return
+        self._content_from(ctx, i, i, s, spk, None)
 
     # ------------------------------------------------------------------ attribution
     def _parse_attribution(self, ctx: _Ctx, i: int) -> tuple[int, int, int, bool] | None:
@@ -937,9 +946,10 @@ class QuoteExtractor:
                     while k < L and region[k] < stop:
                         k += 1
                 continue
-            if w.startswith("ل") and len(w) > 3 and not w.startswith("ال") and \
-                    _bare(w[1:]) not in lex.titles_b and (ctx.ent_at[t] < 0 or
-                                                         ctx.toks[t].start < ctx.ents[ctx.ent_at[t]].start):
+            ent_after = ctx.ent_at[t] >= 0 and ctx.toks[t].start < ctx.ents[ctx.ent_at[t]].start
+            if w.startswith("ل") and not w.startswith("ال") and \
+                    ((len(w) > 3 and ctx.ent_at[t] < 0) or ent_after) and \
+                    _bare(w[1:]) not in lex.titles_b:
                 # لبي بي سي، لصحيفة الحياة، للصحافيين: the addressee
                 k += 1
                 while k < L and (norms[region[k]].startswith("ال") or
@@ -1000,11 +1010,17 @@ class QuoteExtractor:
                     a -= 1
                 return a, r
             return None
+        we = norms[e]
+        if not (ctx.ent_at[e] >= 0 or we.startswith("ال") or _bare(we) in self.lex.titles_b
+                or _bare(we) in self.lex.unnamed_b or _bare(we) in self.lex.institutions_b
+                or (we in COMMAS and e > first and ctx.ent_at[e - 1] >= 0)
+                or (ctx.pseudo and we not in PUNCT and we not in _LEFT_STOPS and len(we) > 2)):
+            return None
         a = e
         while a >= first and i - a <= 12:
             w = norms[a]
-            if w in _LEFT_STOPS or w in END_PUNCT or (w in self.lex.forms and a != e) or \
-                    a in ctx.close_at or w == ":":
+            if w in _LEFT_STOPS or (w in PUNCT and w not in COMMAS) or \
+                    (w in self.lex.forms and a != e) or a in ctx.close_at or w in ALL_MARKS:
                 break
             if w.startswith("و") and len(w) > 3 and w[1:] in _LEFT_STOPS:
                 break
@@ -1216,7 +1232,7 @@ class QuoteExtractor:
         best: tuple[float, _Person] | None = None
         cue_pos = ctx.toks[cue_i].start
         last = next((d.speaker for d in reversed(ctx.drafts) if d.speaker is not None), None)
-        for p in ctx.persons:
+        for p in self._persons(ctx):
             if want_per and p.type != "PER":
                 continue
             if not want_per and p.type not in ("ORG", "MISC"):
@@ -1295,8 +1311,15 @@ class QuoteExtractor:
         return self._best_mention_person(ctx, p)
 
     # ---- the most specific mention
+    def _persons(self, ctx: _Ctx) -> list[_Person]:
+        """Named mentions with their title context, built on first use."""
+        if not ctx.persons_ready:
+            ctx.persons = [self._person_from_entity(ctx, e) for e in ctx.ents] + ctx.persons
+            ctx.persons_ready = True
+        return ctx.persons
+
     def _best_mention(self, ctx: _Ctx, e: Entity) -> Speaker:
-        for p in ctx.persons:
+        for p in self._persons(ctx):
             if p.start == e.start and p.end == e.end:
                 return self._best_mention_person(ctx, p)
         return self._best_mention_person(ctx, self._person_from_entity(ctx, e))
@@ -1304,7 +1327,7 @@ class QuoteExtractor:
     def _best_mention_person(self, ctx: _Ctx, p: _Person) -> Speaker:
         same: list[_Person] = []
         words = set(p.toks)
-        for q in ctx.persons:
+        for q in self._persons(ctx):
             if q.type != p.type:
                 continue
             if p.group and q.group == p.group or p.id and q.id == p.id or \
