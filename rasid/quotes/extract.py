@@ -812,21 +812,18 @@ class QuoteExtractor:
             else:
                 return None
         a = j
-        while j < n and j < a + 8 and ctx.sent[j] == ctx.sent[i]:
-            w2 = norms[j]
-            if j in ctx.open_at:
-                if self._name_quote(ctx, j) or (j == a and ctx.open_at[j] - j <= 5):
-                    j = ctx.open_at[j] + 1
-                    continue
-                break
-            if w2 in PUNCT or w2 in ALL_MARKS or w2 in self.lex.complementizers:
-                break
-            if j > a and (w2 in ("في", "علي", "عبر", "الي", "من") and j > a + 1) and \
-                    ctx.ent_at[j] < 0:
-                break
-            if j > a and self._is_cue(ctx, j):
-                break
-            j += 1
+        if a >= n or ctx.sent[a] != ctx.sent[i] or norms[a] in PUNCT:
+            return None
+        if char_start is not None and ctx.ent_at[a] < 0:
+            # للعديد من المصادر، لصحيفة X: chunk from the word after ل
+            j = self._np_end(ctx, a, a + 10)
+        else:
+            j = self._np_end(ctx, a, a + 10)
+        while j < n and j in ctx.open_at and ctx.open_at[j] - j <= 5 and \
+                self._name_quote(ctx, j):
+            j = ctx.open_at[j] + 1
+            while j < n and norms[j].startswith(("ال", "لل")):
+                j += 1
         if j <= a:
             return None
         head = _bare(norms[a][1:] if char_start is not None else norms[a])
@@ -858,11 +855,17 @@ class QuoteExtractor:
                 j += 1
             if j >= n or ctx.sent[j] != ctx.sent[i]:
                 return
-            ch = None
+            ch = ctx.toks[j].start
             if norms[j].startswith("ف") and len(norms[j]) > 3 and norms[j][1:3] != "ال" and \
                     ctx.toks[j].pre:
-                ch = ctx.toks[j].start + 1
-            self._content_from(ctx, i, i, j, spk, ch)
+                ch += 1
+            e = ctx.sent_last[ctx.sent[j]]
+            while e > j and (norms[e] in END_PUNCT or set(norms[e]) <= {"."}):
+                e -= 1
+            if j in ctx.open_at and ctx.open_at[j] == e:
+                self._content_from(ctx, i, i, j, spk, None)
+            else:
+                self._emit(ctx, ch, ctx.toks[e].end, "indirect", i, i, spk)
             return
         ctx.deferred.append((i, a, b, spk, cs))
 
@@ -875,7 +878,8 @@ class QuoteExtractor:
             for d in ctx.drafts:
                 if d.sent != s and not (d.start < hs and ctx.sent[d.cue_i] == s):
                     continue
-                if d.cue_i < i and (d.end <= hs or d.start > hs):
+                if d.cue_i < i and (d.end <= hs or d.start > hs) and \
+                        len(ctx.text[d.start:d.end].split()) >= 4:
                     if best is None or d.end > best.end:
                         best = d
             if best is not None:
@@ -1381,6 +1385,17 @@ def _pair_marks(text: str, toks: list[Token], para: list[int]
     open_at: dict[int, int] = {}
     close_at: dict[int, int] = {}
     n = len(text)
+    # a paragraph with an even number of straight quotes pairs them in order, whatever the
+    # spacing around them ("… حقيقة "شاكرا): the orientation guess below is for odd counts
+    straight: dict[int, list[int]] = {}
+    for i, t in enumerate(toks):
+        if len(t.text) == 1 and t.text in AMBIG_MARKS:
+            straight.setdefault(para[i], []).append(i)
+    even = {p for p, idx in straight.items() if len(idx) % 2 == 0}
+    for p in even:
+        idx = straight[p]
+        for x in range(0, len(idx), 2):
+            open_at[idx[x]], close_at[idx[x + 1]] = idx[x + 1], idx[x]
     stack: list[tuple[int, str]] = []
     amb_open: int | None = None
     cur_para = -1
@@ -1409,6 +1424,8 @@ def _pair_marks(text: str, toks: list[Token], para: list[int]
                     amb_open = None
             continue
         # straight quote: decide by the characters around it
+        if para[i] in even:
+            continue
         before = text[t.start - 1] if t.start > 0 else " "
         after = text[t.end] if t.end < n else " "
         can_close = not before.isspace()
