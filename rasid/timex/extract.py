@@ -128,7 +128,7 @@ class _Patterns:
         reldays = alt(L.rel_days)
         self.weekday = re.compile(
             _CLITIC + rf"(?P<core>(?:(?P<dp>{dayparts}){_S})?(?:(?P<rd>{reldays}|يومي|يوم){_S})?"
-            rf"(?P<w1>{WD}){_END}(?:(?:{_S0}[-/]{_S0}|{_S}و{_S0}|{_S}(?:الي|حتي){_S})(?P<w2>{WD}){_END})?"
+            rf"(?P<w1>{WD}){_END}(?:(?:{_S0}[-/]{_S0}|{_S}و{_S0}|{_S}(?:الي|حتي){_S}|(?P<wsp>{_S}))(?P<w2>{WD}){_END})?"
             rf"(?:{_S}(?P<mod>{mods}){_END})?)")
         self.relday = re.compile(
             _CLITIC + rf"(?P<core>(?:(?P<dp>{dayparts}){_S})?(?P<rd>اليوم{_S}التالي|{reldays}){_END})")
@@ -422,6 +422,8 @@ def _cands_dmy(ctx: _Ctx, out: list[_Cand]) -> None:
         mon = _month_ok(P, g, "a")
         if mon is None:
             continue
+        if g.get("y") is None and _prev_word(N, mt.start("core")) in ("ثوره", "لثوره", "بثوره", "وثوره"):
+            continue  # "ثورة 26 سبتمبر": the name of a revolution, not a date
         d1 = _daynum(g["r1"]) if g.get("r1") else None
         day_main = _daynum(g["ad"]) if g.get("ad") else (L.ordinals.get(key(g["ao"])) if g.get("ao") else None)
         if day_main is None:
@@ -696,6 +698,12 @@ def _cands_weekday(ctx: _Ctx, out: list[_Cand]) -> None:
         w1 = L.weekdays[key(g["w1"])]
         w2 = L.weekdays[key(g["w2"])] if g["w2"] else None
         start = mt.start("core")
+        if g["wsp"] is not None and key(g["dp"] or "") not in ("ليل", "ليله"):
+            # "الجمعة السبت" as a pair only in "ليل الجمعة السبت"; else just the first day
+            out.append(_Cand(start, mt.end("w1"), "weekday",
+                             None if ctx.pub is None else ctx.weekday(w1, start, None, None).isoformat(),
+                             "relative", (w1, None, None)))
+            continue
         if not g["dp"] and not g["rd"]:
             pw = _strip_clitic(_prev_word(N, start))
             if pw in L.weekday_not_after.get(w1, ()) or _prev_word(N, start) in L.weekday_not_after.get(w1, ()):
