@@ -53,6 +53,10 @@ _B_STOP = {normalize(w) for w in (
 _MIN_WORDS = {normalize(w) for w in ("أكثر", "أقل", "عدد", "العديد", "واحد", "واحدة", "كل",
                                      "بعض", "جزء", "أي", "أحد", "مزيد", "المزيد", "مجموعة")}
 _INITIAL_SKIP = {normalize(w) for w in ("فقد", "فإن", "فان", "فإنه", "فإنها", "فلقد")}
+_FUNCTION = {normalize(w) for w in (
+    "من", "منهم", "ما", "في", "على", "عن", "إلى", "لا", "لم", "لن", "مع", "الذي", "التي", "هل",
+    "إذا", "لو", "كي", "لكي", "ب", "ل", "و", "ف", "أو", "أي", "كل", "بعد", "قبل", "عندما", "لما")}
+_TIME_AFTER = {normalize(w) for w in ("الماضي", "الجاري", "المقبل", "الحالي", "القادم")}
 _ADJ_PREPS = {normalize(w) for w in (
     "في", "خلال", "عبر", "أمام", "لدى", "أثناء", "بعد", "قبل", "عقب", "إثر", "منذ", "مع", "حول",
     "بشأن", "إلى", "عند", "ضمن", "فيما", "وفيما", "مساء", "صباح", "ليل", "ليلة", "فجر", "يوم")}
@@ -110,6 +114,7 @@ class _Ctx:
     resolve_title: Callable[[Doc, int, int], Entity | None] | None
     ents: list[Entity] = field(default_factory=list)
     persons_ready: bool = False
+    vocab: set[str] = field(default_factory=set)
     drafts: list[_Draft] = field(default_factory=list)
     consumed: set[int] = field(default_factory=set)
     used_spans: set[int] = field(default_factory=set)  # opening marks already quoted
@@ -173,6 +178,7 @@ class QuoteExtractor:
                    self._resolve_title)
         ctx.ents = ents
         ctx.persons_ready = False
+        ctx.vocab = set(norms)
         return ctx
 
     def _headline_paras(self, text: str, toks: list[Token], norms: list[str], para: list[int],
@@ -627,7 +633,9 @@ class QuoteExtractor:
             w = norms[j]
             if w in PUNCT or w in ALL_MARKS and j not in ctx.open_at:
                 break
-            if w in lex.adjuncts or w in lex.complementizers or w in lex.forms:
+            if (w in lex.adjuncts and not (w == "العام" and (j + 1 >= n or norms[j + 1] not in
+                                                         _TIME_AFTER))) \
+                    or w in lex.complementizers or w in lex.forms:
                 break
             if j in ctx.open_at:
                 if head_known and ctx.open_at[j] - j <= 6:
@@ -689,8 +697,9 @@ class QuoteExtractor:
                     j += 1
             else:
                 j += 1
-            while j < n and (norms[j].startswith("ال") or norms[j] in ("سابق", "لاحق")) and \
-                    norms[j] not in self.lex.adjuncts and ctx.ent_at[j] < 0:
+            while j < n and (norms[j].startswith("ال") or norms[j] in ("سابق", "لاحق") or
+                             (norms[j].endswith(("ي", "يه")) and len(norms[j]) > 3)) and \
+                    norms[j] not in self.lex.complementizers and ctx.ent_at[j] < 0:
                 j += 1
         return j
 
@@ -952,7 +961,7 @@ class QuoteExtractor:
                 continue
             ent_after = ctx.ent_at[t] >= 0 and ctx.toks[t].start < ctx.ents[ctx.ent_at[t]].start
             if w.startswith("ل") and not w.startswith("ال") and \
-                    ((len(w) > 3 and ctx.ent_at[t] < 0) or ent_after) and \
+                    ((len(w) > 3 and ctx.ent_at[t] < 0) or ent_after or w[1:] in ctx.vocab) and \
                     _bare(w[1:]) not in lex.titles_b:
                 # لبي بي سي، لصحيفة الحياة، للصحافيين: the addressee
                 k += 1
@@ -984,7 +993,8 @@ class QuoteExtractor:
             if b > a and (w in lex.adjuncts or w in lex.complementizers) and ctx.ent_at[t] < 0:
                 break
             if b > a and w.startswith("ل") and not w.startswith("ال") and len(w) > 2 and \
-                    not generic and (ctx.ent_at[t] < 0 or ctx.ent_at[t] != ctx.ent_at[region[b - 1]]):
+                    not generic and (ctx.ent_at[t] < 0 or ctx.ent_at[t] != ctx.ent_at[region[b - 1]]
+                                     or w[1:] in ctx.vocab):
                 break
             b += 1
         if b == a:
@@ -1015,10 +1025,8 @@ class QuoteExtractor:
                 return a, r
             return None
         we = norms[e]
-        if not (ctx.ent_at[e] >= 0 or we.startswith("ال") or _bare(we) in self.lex.titles_b
-                or _bare(we) in self.lex.unnamed_b or _bare(we) in self.lex.institutions_b
-                or (we in COMMAS and e > first and ctx.ent_at[e - 1] >= 0)
-                or (ctx.pseudo and we not in PUNCT and we not in _LEFT_STOPS and len(we) > 2)):
+        if we in _FUNCTION or we in _LEFT_STOPS or (we in PUNCT and we not in COMMAS) or \
+                we in ALL_MARKS or len(we) < 2:
             return None
         a = e
         while a >= first and i - a <= 12:
@@ -1086,7 +1094,7 @@ class QuoteExtractor:
 
     def _speakerish(self, ctx: _Ctx, a: int, b: int) -> bool:
         """Does the phrase name someone who can speak (not an object like الفيديو)?"""
-        if any(ctx.ent_at[k] >= 0 and ctx.ents[ctx.ent_at[k]].type in ("PER", "ORG")
+        if any(ctx.ent_at[k] >= 0 and ctx.ents[ctx.ent_at[k]].type in ("PER", "ORG", "LOC")
                for k in range(a, b + 1)):
             return True
         h = _bare(ctx.norms[a])
@@ -1188,9 +1196,19 @@ class QuoteExtractor:
                         return self._best_mention(ctx, e)
         start = char_start if char_start is not None else ctx.toks[a].start
         end = ctx.toks[b].end
+        if not unnamed and not titled and not inst and not ents:
+            # a bare name the tagger missed ("وذكر ترامب"): the person whose name contains it
+            hit = self._name_match(ctx, a, b)
+            if hit is not None:
+                return hit
+        if titled and not ctx.pseudo:
+            # "رئيس بلدية القدس نير بركات" with the name untagged: split title and name
+            p = self._pseudo_person(ctx, a, b, cue_i, register=True)
+            if p is not None:
+                return p
         if not unnamed:
             # a title-only or institution phrase: the named holder elsewhere in the article
-            if ctx.resolve_title is not None and not ctx.pseudo:
+            if ctx.resolve_title is not None and not ctx.pseudo and titled:
                 try:
                     e2 = ctx.resolve_title(ctx.doc, start, end)
                 except Exception:  # noqa: BLE001 - an optional helper must not stop the stage
@@ -1221,6 +1239,17 @@ class QuoteExtractor:
                 if sw and sw[0] == head and len(sw) > len(mine) and set(mine) <= set(sw):
                     return sp
         return Speaker(start, end, txt, None, None)
+
+    def _name_match(self, ctx: _Ctx, a: int, b: int) -> Speaker | None:
+        words = {_bare(ctx.norms[k]) for k in range(a, b + 1) if ctx.norms[k] not in PUNCT}
+        if not words:
+            return None
+        cands = [p for p in self._persons(ctx) if p.type == "PER" and words <= set(p.toks)]
+        if not cands:
+            return None
+        cue = ctx.toks[a].start
+        best = min(cands, key=lambda p: (p.start > cue, abs(cue - p.start)))
+        return self._best_mention_person(ctx, best)
 
     def _title_match(self, ctx: _Ctx, a: int, b: int, cue_i: int) -> Speaker | None:
         """``الوزير``، ``وزير الخارجية الأمريكي``، ``الصحيفة`` -> the person/org with that title."""
@@ -1260,7 +1289,8 @@ class QuoteExtractor:
             return None
         return self._best_mention_person(ctx, best[1])
 
-    def _pseudo_person(self, ctx: _Ctx, a: int, b: int, cue_i: int) -> Speaker | None:
+    def _pseudo_person(self, ctx: _Ctx, a: int, b: int, cue_i: int, register: bool = False
+                       ) -> Speaker | None:
         norms = ctx.norms
         titles = self.lex.titles_b
         insts = self.lex.institutions_b
@@ -1303,7 +1333,9 @@ class QuoteExtractor:
             out.append(t)
         if not out:
             # title only: the holder introduced earlier
-            return self._title_match(ctx, a, b, cue_i)
+            return None if register else self._title_match(ctx, a, b, cue_i)
+        if register and any(ctx.ent_at[t] >= 0 for t in out):
+            return None
         if norms[out[0]].startswith("ال") and head not in titles:
             return None
         p = _Person(ctx.toks[out[0]].start, ctx.toks[out[-1]].end,
@@ -1331,13 +1363,14 @@ class QuoteExtractor:
     def _best_mention_person(self, ctx: _Ctx, p: _Person) -> Speaker:
         same: list[_Person] = []
         words = set(p.toks)
+        p_free = not (p.group or p.id or p.name)
         for q in self._persons(ctx):
             if q.type != p.type:
                 continue
             if p.group and q.group == p.group or p.id and q.id == p.id or \
                     (p.name and q.name == p.name) or (q.start == p.start and q.end == p.end):
                 same.append(q)
-            elif not p.group and not p.id and not p.name and words and words <= set(q.toks):
+            elif words and (p_free or not (q.group or q.id or q.name)) and words <= set(q.toks):
                 same.append(q)
         if not same:
             same = [p]
