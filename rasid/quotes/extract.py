@@ -628,7 +628,8 @@ class QuoteExtractor:
             head_known = h in lex.titles_b or h in lex.unnamed_b or h in lex.institutions_b or \
                 h in {_bare(x) for x in lex.document_nouns}
             j += 1
-        prev_bare_noun = head_known
+        # a sound plural in -ون/-ين cannot head a construct ("مؤرخين استمرت")
+        prev_bare_noun = head_known and not norms[j - 1].endswith(("ين", "ون"))
         while j < limit and ctx.sent[j] == ctx.sent[j - 1]:
             w = norms[j]
             if w in PUNCT or w in ALL_MARKS and j not in ctx.open_at:
@@ -1026,7 +1027,7 @@ class QuoteExtractor:
             return None
         we = norms[e]
         if we in _FUNCTION or we in _LEFT_STOPS or (we in PUNCT and we not in COMMAS) or \
-                we in ALL_MARKS or len(we) < 2:
+                we in ALL_MARKS or (len(we) < 2 and we not in COMMAS):
             return None
         a = e
         while a >= first and i - a <= 12:
@@ -1183,6 +1184,14 @@ class QuoteExtractor:
         titled = head in lex.titles_b
         unnamed = head in lex.unnamed_b and not titled and not first_is_ent
         inst = head in lex.institutions_b and not first_is_ent
+        if not unnamed and not titled and not inst:
+            # VSO: the subject is the first noun phrase ("حث ترامب موسكو على")
+            if first_is_ent and ents:
+                return self._best_mention(ctx, ctx.ents[ctx.ent_at[a]])
+            if ctx.ent_at[a] < 0:
+                hit = self._name_match(ctx, a, a)
+                if hit is not None:
+                    return hit
         pers = [e for e in ents if e.type == "PER"]
         if pers and not unnamed:
             return self._best_mention(ctx, pers[0])
