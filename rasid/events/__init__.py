@@ -1,0 +1,1 @@
+"""Events: PLOVER-coded political events from Arabic news (extraction, dedup, export, eval)."""

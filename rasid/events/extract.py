@@ -1,0 +1,786 @@
+"""Find PLOVER events in a Doc: trigger, actor, target, date, place, negation, quote.
+
+One pass over the clitic-aware tokens; each token is looked up once in the trigger lexicon
+(:mod:`rasid.events.lexicon`). A candidate is kept when its context words are present
+(``need``), it is not hypothetical (قد تدرس، إذا، مبادرة لـ) and it is not inside a name.
+
+Arguments follow Arabic clause structure:
+
+- a verb: the subject is the noun phrase right after it (VSO: ``اتهم X Y``), else the one
+  right before it (SVO, ``X التي تنكر``، ``وكانت X، أطلقت``: the quotes stage's left-subject
+  rule), else it is implicit (a pronoun or a continuation): the speaker of the quote whose
+  cue the trigger is, the actor of the previous event of the sentence (participles:
+  ``مطالبة``، ``شاكرا``), the sentence's first person/organisation, the previous sentence's
+  actor. The target is the next noun phrase, or the antecedent of an object pronoun
+  (``ويتهمه``).
+- a verbal noun: ``بين X و Y``; a following genitive (the actor, or the patient for
+  assaults, coercion and sanctions: ``اغتيال X``); a light verb's subject before it
+  (``شنت X غارات``); targets after ``على/ضد/مع/إلى/لـ/بحق``.
+
+Named mentions are resolved as quote speakers are (titles, pronouns, most specific
+mention), through the quotes module's resolver when it is available.
+
+Date: the nearest date expression in the trigger's clause (``text``), else in its sentence
+(``sentence``), else the publication date (``published``). Place: the nearest locative place
+mention (``في X``، ``بـX``) in the sentence, geocoded from ``doc.places`` when present.
+"""
+
+from __future__ import annotations
+
+import logging
+from bisect import bisect_right
+from dataclasses import dataclass, field
+from typing import Any
+
+from rasid.doc import Doc, Entity, Token
+from rasid.events.lexicon import NOUN, PART, VERB, Form, Lexicon, bare, load
+from rasid.text import normalize, tokenize
+
+log = logging.getLogger(__name__)
+
+END_PUNCT = {".", "!", "?", "؟", "…"}
+COMMAS = {"،", ",", "؛", ";"}
+MARKS = {'"', "«", "»", "“", "”", "'", "(", ")", "[", "]", ":", "-", "–", "—", "/"}
+# the types whose verbal noun's genitive names who suffers the action (اغتيال X)
+PATIENT_GENITIVE = {"ASSAULT", "COERCE", "SANCTION", "CONCEDE"}
+# dyadic, symmetric types: "X and Y met" (actor/target order carries no meaning)
+SYMMETRIC = {"CONSULT", "AGREE", "COOPERATE"}
+_TARGET_PREPS = {normalize(w) for w in ("على", "ضد", "مع", "إلى", "الى", "بحق", "تجاه", "نحو",
+                                         "عن", "من")}
+_STOP = {normalize(w) for w in (
+    "أن", "إن", "بأن", "لأن", "الذي", "التي", "الذين", "حيث", "كما", "فيما", "بينما", "بعد",
+    "قبل", "عقب", "إثر", "بسبب", "لكن", "ولكن", "إلا", "غير", "حين", "عندما", "بعدما", "منذ",
+    "حتى", "أو", "ثم", "وسط")}
+_SKIP_AFTER_VERB = {normalize(w) for w in (
+    "به", "بها", "له", "لها", "عليه", "عليها", "أيضا", "أيضاً", "كذلك", "بدوره", "بدورها",
+    "اليوم", "أمس", "الآن", "رسميا", "مجددا", "بشدة", "قد", "يوم", "صباح", "مساء", "ليل",
+    "الأحد", "الاثنين", "الإثنين", "الثلاثاء", "الأربعاء", "الخميس", "الجمعة", "السبت",
+    "خلال", "في", "أمام", "عبر")}
+_LOCATIVE = {normalize(w) for w in ("في", "فى", "داخل", "قرب", "بالقرب", "شمال", "جنوب",
+                                     "شرق", "غرب", "وسط", "بمدينة", "مدينة", "محافظة", "ولاية",
+                                     "العاصمة", "منطقة", "بلدة", "قرية")}
+_LIGHT_VERBS = {normalize(w) for w in (
+    "أجرى", "أجرت", "أجريا", "عقد", "عقدت", "عقدا", "شن", "شنت", "نفذ", "نفذت", "وجه", "وجهت",
+    "قدم", "قدمت", "تقدم", "تقدمت", "فرض", "فرضت", "وقع", "وقعت", "أصدر", "أصدرت", "أطلق",
+    "أطلقت", "تبادل", "تبادلت", "أبدى", "أبدت", "أعلن", "أعلنت", "أكد", "أكدت", "جدد", "جددت",
+    "تلقى", "تلقت", "بدأ", "بدأت", "قام", "قامت", "قاموا", "واصل", "واصلت", "تواصل")}
+
+
+@dataclass(slots=True)
+class Arg:
+    start: int
+    end: int
+    text: str
+    id: str | None = None
+    name: str | None = None
+    ent: int = -1  # index of the entity (sorted) it comes from, or -1
+
+    def key(self) -> str:
+        return self.id or (self.name or "").lower() or normalize(self.text)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"text": self.text, "start": self.start, "end": self.end, "id": self.id,
+                "name": self.name}
+
+
+@dataclass(slots=True)
+class _Draft:
+    type: str
+    i: int  # first trigger token
+    j: int  # last trigger token
+    form: Form
+    actor: Arg | None = None
+    target: Arg | None = None
+    negated: bool = False
+    quote: int | None = None
+    implicit_actor: bool = False
+    ref_date: dict[str, Any] | None = None
+    extra_targets: list[Arg] = field(default_factory=list)
+
+
+class _Resolver:
+    """Names for token ranges, resolved like quote speakers.
+
+    Uses the quotes module's resolver (titles to their holder, pronouns, most specific
+    mention) when it is importable; else the most specific mention of the same entity."""
+
+    def __init__(self, doc: Doc, toks: list[Token], ents: list[Entity], ent_at: list[int]) -> None:
+        self.doc, self.toks, self.ents, self.ent_at = doc, toks, ents, ent_at
+        self.qx: Any = None
+        self.ctx: Any = None
+        qx = _quote_extractor()
+        if qx is not None and ents:
+            try:
+                self.ctx = qx._context(doc)
+                if len(self.ctx.toks) == len(toks):
+                    self.qx = qx
+            except Exception as e:  # noqa: BLE001 - an optional helper must not stop the stage
+                log.debug("quotes resolver unavailable: %s", e)
+                self.ctx = None
+
+    def phrase(self, a: int, b: int, at: int) -> Arg | None:
+        """The named mention a token range [a, b] stands for."""
+        if self.qx is not None:
+            try:
+                spk = self.qx._speaker_from_phrase(self.ctx, a, b, at)
+            except Exception as e:  # noqa: BLE001
+                log.debug("quotes resolver failed: %s", e)
+                spk = None
+            if spk is not None and spk is not False:
+                return Arg(spk.start, spk.end, spk.text, spk.id, spk.name,
+                           self._ent_index(spk.start, spk.end))
+        for k in range(a, b + 1):
+            if self.ent_at[k] >= 0:
+                return self.best(self.ent_at[k])
+        s, e = self.toks[a].start, self.toks[b].end
+        text = self.doc.text[s:e]
+        if len(text) > 3 and text[0] in "وف" and text[1:3] == "ال":
+            s, text = s + 1, text[1:]
+        return Arg(s, e, text)
+
+    def left_subject(self, i: int) -> tuple[int, int] | None:
+        if self.qx is None:
+            return None
+        try:
+            r = self.qx._left_subject(self.ctx, i, None)
+        except Exception as e:  # noqa: BLE001
+            log.debug("quotes left subject failed: %s", e)
+            return None
+        return r if isinstance(r, tuple) else None
+
+    def best(self, ei: int) -> Arg:
+        """The most specific mention (most words) of entity ``ei`` in the article."""
+        e = self.ents[ei]
+        if self.qx is not None:
+            try:
+                spk = self.qx._best_mention(self.ctx, e)
+                return Arg(spk.start, spk.end, spk.text, spk.id, spk.name, ei)
+            except Exception as ex:  # noqa: BLE001
+                log.debug("quotes best mention failed: %s", ex)
+        same = [x for x in self.ents if x.type == e.type and (
+            (e.id and x.id == e.id) or (e.group and x.group == e.group) or
+            normalize(e.text).split()[-1:] == normalize(x.text).split()[-1:])]
+        b = max(same or [e], key=lambda x: (len(x.text.split()), len(x.text), -x.start))
+        return Arg(b.start, b.end, b.text, e.id or b.id, e.name or b.name, ei)
+
+    def _ent_index(self, s: int, e: int) -> int:
+        for k, x in enumerate(self.ents):
+            if x.start == s and x.end == e:
+                return k
+        return -1
+
+
+_QX: list[Any] = []
+
+
+def _quote_extractor() -> Any:
+    if not _QX:
+        try:
+            from rasid.quotes.extract import QuoteExtractor
+
+            _QX.append(QuoteExtractor())
+        except Exception as e:  # noqa: BLE001 - events work without the quotes module
+            log.info("events: quotes resolver not available (%s)", e)
+            _QX.append(None)
+    return _QX[0]
+
+
+def _has_prep(w: str) -> bool:
+    """A word with an attached preposition (لفصائل، بالمعارضة، للنظام)."""
+    return len(w) > 3 and (w.startswith(("لل", "بال", "لـ", "وبال", "وللل")) or
+                           w[0] in "بل" and not w.startswith("ال") and bare(w) != w)
+
+
+class EventExtractor:
+    """``EventExtractor()(doc) -> list[dict]`` in the output contract's ``events`` shape."""
+
+    def __init__(self, lexicon: Lexicon | None = None) -> None:
+        self.lex = lexicon or load()
+
+    # ------------------------------------------------------------------ setup
+    def __call__(self, doc: Doc) -> list[dict[str, Any]]:
+        if not doc.text:
+            return []
+        self.doc = doc
+        text = doc.text
+        toks: list[Token] = list(doc.tokens) if doc.tokens else tokenize(text)
+        self.toks = toks
+        self.norms = [normalize(t.text) for t in toks]
+        sents = doc.sentences or [(0, len(text))]
+        s_starts = [s for s, _ in sents]
+        self.sent = [max(bisect_right(s_starts, t.start) - 1, 0) for t in toks]
+        n = len(toks)
+        self.sent_first: dict[int, int] = {}
+        for k in range(n - 1, -1, -1):
+            self.sent_first[self.sent[k]] = k
+        self.ents = sorted(doc.entities, key=lambda e: e.start)
+        starts = [t.start for t in toks]
+        self.ent_at = [-1] * n
+        for ei, e in enumerate(self.ents):
+            k = max(bisect_right(starts, e.start) - 1, 0)
+            while k < n and toks[k].start < e.end:
+                if toks[k].end > e.start:
+                    self.ent_at[k] = ei
+                k += 1
+        self.res = _Resolver(doc, toks, self.ents, self.ent_at)
+        self.quote_cue: dict[int, int] = {}
+        for qi, q in enumerate(doc.quotes):
+            if q.cue_start is not None:
+                for k in range(max(bisect_right(starts, q.cue_start) - 1, 0), n):
+                    if toks[k].start >= (q.cue_end or q.cue_start):
+                        break
+                    self.quote_cue[k] = qi
+        drafts = self._triggers()
+        self._trigger_at = {d.i for d in drafts}
+        for d in drafts:
+            self._arguments(d, drafts)
+        return self._finish(drafts)
+
+    # ------------------------------------------------------------------ triggers
+    def _window_has(self, i: int, j: int, words: frozenset[str], before: int = 2,
+                    after: int = 4) -> str | None:
+        s = self.sent[i]
+        for k in list(range(max(i - before, 0), i)) + list(range(j + 1, min(j + 1 + after,
+                                                                              len(self.toks)))):
+            if self.sent[k] != s:
+                continue
+            w = self.norms[k]
+            if w in words:
+                return w
+            b = bare(w)
+            if b in words:
+                return b
+        return None
+
+    def _triggers(self) -> list[_Draft]:
+        lex, norms, n = self.lex, self.norms, len(self.toks)
+        out: list[_Draft] = []
+        consumed: set[int] = set()
+        i = 0
+        while i < n:
+            w = norms[i]
+            if self.ent_at[i] >= 0 or len(w) < 2:
+                i += 1
+                continue
+            cand: list[tuple[int, Form]] = []
+            for rest, form in lex.phrases.get(w, ()):
+                if tuple(norms[i + 1:i + 1 + len(rest)]) == rest:
+                    cand.append((i + len(rest), form))
+            cand += [(i, f) for f in lex.forms.get(w, ())]
+            hit: tuple[int, Form, str] | None = None
+            if i in consumed:
+                i += 1
+                continue
+            for j, form in cand:
+                e = form.entry
+                if e.need and self._window_has(i, j, e.need) is None:
+                    continue
+                if e.need_not and self._window_has(i, j, e.need_not) is not None:
+                    continue
+                typ = e.type
+                for word, t2 in e.type_if:
+                    if self._window_has(i, j, frozenset({word}), 0, 3):
+                        typ = t2
+                hit = (j, form, typ)
+                break
+            if hit is None:
+                i += 1
+                continue
+            j, form, typ = hit
+            if self._hypothetical(i, form):
+                i = j + 1
+                continue
+            out.append(_Draft(typ, i, j, form, negated=self._negated(i)))
+            if form.entry.need and form.kind != NOUN:
+                # فرض عقوبات، قدم مساعدات: the noun is part of this trigger, not another
+                for k in range(j + 1, min(j + 5, n)):
+                    if any(f.entry.type == typ for f in lex.forms.get(norms[k], ())):
+                        consumed.add(k)
+            i = j + 1
+        return out
+
+    def _prev(self, i: int, k: int = 1) -> str:
+        p = i - k
+        if p < 0 or self.sent[p] != self.sent[i]:
+            return ""
+        return self.norms[p]
+
+    def _negated(self, i: int) -> bool:
+        for k in (1, 2):
+            w = self._prev(i, k)
+            if not w:
+                return False
+            if w in self.lex.negators:
+                return True
+            if w not in ("قد", "يتم", "تم", "ان", "أن"):
+                return False
+        return False
+
+    def _hypothetical(self, i: int, form: Form) -> bool:
+        for k in (1, 2, 3):
+            w = self._prev(i, k)
+            if not w:
+                return False
+            if w in self.lex.hypothetical or bare(w) in self.lex.hypothetical:
+                # قد + perfect is a past event (قد التقى); قد + imperfect a possibility
+                if w in ("قد", "وقد") and form.kind not in ("imperf",):
+                    return False
+                return True
+            if w in END_PUNCT or w in COMMAS:
+                return False
+        return False
+
+    # ------------------------------------------------------------------ arguments
+    def _ent_range(self, k: int) -> tuple[int, int]:
+        ei = self.ent_at[k]
+        a = b = k
+        while a - 1 >= 0 and self.ent_at[a - 1] == ei:
+            a -= 1
+        while b + 1 < len(self.toks) and self.ent_at[b + 1] == ei:
+            b += 1
+        return a, b
+
+    def _is_place_use(self, k: int) -> bool:
+        """An entity used as a location (في موسكو، ببنغازي) is not a participant."""
+        ei = self.ent_at[k]
+        if ei < 0:
+            return False
+        e = self.ents[ei]
+        tok = self.toks[k]
+        if e.start > tok.start and self.doc.text[tok.start:e.start][-1:] in ("ب",):
+            return e.type == "LOC"
+        p = self._prev(self._ent_range(k)[0])
+        return e.type == "LOC" and p in _LOCATIVE
+
+    def _np(self, k: int, limit: int) -> tuple[int, int] | None:
+        """A participant noun phrase starting at token ``k``: an entity, or a known actor
+        head (title, institution, unnamed group) with what follows it up to an entity."""
+        if k >= len(self.toks) or k > limit:
+            return None
+        if self.ent_at[k] >= 0:
+            if self._is_place_use(k):
+                return None
+            return self._ent_range(k)
+        w = self.norms[k]
+        b = bare(w)
+        if b in self.lex.actor_heads or w in self.lex.actor_heads or self._title(b):
+            e = k
+            s = self.sent[k]
+            while e + 1 <= limit + 3 and e + 1 < len(self.toks) and self.sent[e + 1] == s:
+                nx = self.norms[e + 1]
+                if nx in END_PUNCT or nx in COMMAS or nx in MARKS or nx in _STOP or \
+                        nx in _TARGET_PREPS or nx in ("في", "و"):
+                    break
+                if self.ent_at[e + 1] >= 0:
+                    if self._is_place_use(e + 1):
+                        break
+                    e = self._ent_range(e + 1)[1]
+                    break
+                if nx.startswith(("ال", "لل")) or self._title(bare(nx)):
+                    e += 1
+                    continue
+                head = self.norms[k]
+                if e == k and not nx.startswith("و") and (nx.endswith(("ه", "ها", "هم")) or not head.startswith(("ال", "لل"))
+                               and not bare(head).startswith("ال") and len(nx) > 3
+                               and not self.lex.forms.get(nx)):
+                    # خارجيته، فصائل معارضة: a possessive or one indefinite adjective
+                    e += 1
+                    continue
+                break
+            return k, e
+        return None
+
+    def _title(self, b: str) -> bool:
+        qx = _quote_extractor()
+        if qx is None:
+            return False
+        lex = qx.lex
+        titles = getattr(self, "_titles", None)
+        if titles is None:
+            titles = {bare(normalize(x)) for x in lex.titles | lex.institutions | lex.unnamed}
+            self._titles = titles
+        return b in titles
+
+    def _after(self, k: int, limit: int, skip_preps: bool) -> tuple[int, int] | None:
+        """The first participant phrase after token ``k`` (exclusive) in the clause."""
+        s = self.sent[k]
+        j = k + 1
+        while j < len(self.toks) and j <= limit and self.sent[j] == s:
+            w = self.norms[j]
+            if w in END_PUNCT or w in _STOP:
+                return None
+            if self.lex.forms.get(w) and self.ent_at[j] < 0:
+                return None
+            ph = self._np(j, limit)
+            if ph is not None and self.ent_at[ph[0]] < 0 and not (
+                    bare(self.norms[ph[0]]) in self.lex.actor_heads):
+                # a title alone (الوزير، مساعدة) is a participant only if it names someone
+                r = self.res.phrase(ph[0], ph[1], k)
+                if r is None or (r.ent < 0 and r.id is None and r.name is None):
+                    ph = None
+            if ph is not None:
+                return ph
+            if w in COMMAS or w in MARKS or w in _SKIP_AFTER_VERB or self._in_date(j):
+                j += 1
+                continue
+            if skip_preps and (w in _TARGET_PREPS or w in ("ب", "ل", "بين", "لدى")):
+                j += 1
+                continue
+            if skip_preps and not w.startswith(("ال", "لل")) and len(w) > 2 and w[0] in "بل":
+                # an attached preposition on a generic word: keep looking a little
+                j += 1
+                continue
+            j += 1
+            if not skip_preps:
+                return None
+        return None
+
+    def _in_date(self, k: int) -> bool:
+        t = self.toks[k]
+        return any(d.start <= t.start < d.end for d in self.doc.dates)
+
+    def _coordinated(self, b: int, limit: int) -> tuple[int, int] | None:
+        """``X و Y`` / ``X ووزير خارجيته، Y``: the second participant after phrase end ``b``."""
+        k = b + 1
+        n = len(self.toks)
+        if k >= n or self.sent[k] != self.sent[b]:
+            return None
+        w = self.norms[k]
+        if w == "و" and k + 1 < n:
+            return self._np(k + 1, limit)
+        if w.startswith("و") and len(w) > 2:
+            if self.ent_at[k] >= 0 and not self._is_place_use(k):
+                return self._ent_range(k)
+            b2 = bare(w)
+            if b2 in self.lex.actor_heads or self._title(b2):
+                ph = self._np(k, limit)
+                if ph is not None:
+                    # "ووزير خارجيته، ريكس تيلرسون": the apposed name
+                    e = ph[1]
+                    if e + 2 < n and self.norms[e + 1] in COMMAS and self.ent_at[e + 2] >= 0:
+                        return self._ent_range(e + 2)
+                    return ph
+        return None
+
+    def _arguments(self, d: _Draft, drafts: list[_Draft]) -> None:
+        i, j = d.i, d.j
+        s = self.sent[i]
+        lim = j + 8
+        verbal = d.form.kind != NOUN
+        subj: tuple[int, int] | None = None
+        obj: tuple[int, int] | None = None
+        q = self.quote_cue.get(i)
+        if q is None:
+            for k in range(i, j + 1):
+                if k in self.quote_cue:
+                    q = self.quote_cue[k]
+        if q is not None and d.type in self.lex.speech_types:
+            d.quote = q
+        if d.form.kind == VERB or d.form.kind == "imperf":
+            subj = self._adjacent_left(i) if not d.form.clitic else None
+            if subj is None:
+                subj = self._after(j, j + 4, skip_preps=False)
+            if subj is None and not d.form.clitic.startswith("و") and not \
+                    d.form.clitic.startswith("ف"):
+                subj = self.res.left_subject(i)
+            elif subj is None:
+                subj = self.res.left_subject(i) if self._prev(i) in ("كان", "كانت", "وكان",
+                                                                     "وكانت") else None
+            if subj is not None and subj[0] > j:
+                obj = self._after(subj[1], subj[1] + 8, skip_preps=True)
+            else:
+                obj = self._after(j, lim, skip_preps=True)
+        else:
+            # verbal noun (or participle)
+            nxt = self.norms[j + 1] if j + 1 < len(self.toks) and self.sent[j + 1] == s else ""
+            k = j + 1
+            if nxt and (self.norms[k] in ("الهاتفي", "الهاتفيه", "الرسمي", "الرسميه",
+                                          "الجويه", "جويه", "صاروخي", "الصاروخي", "الوحشي")
+                        or self.norms[k] in ("هاتفي", "هاتفيه", "رسميه", "رسمي")):
+                k += 1
+            if k < len(self.toks) and self.norms[k] == "بين" and self.sent[k] == s:
+                subj = self._after(k, k + 6, skip_preps=False)
+                if subj is not None:
+                    obj = self._coordinated(subj[1], subj[1] + 6)
+            elif d.form.kind == PART:
+                obj = self._after(j, lim, skip_preps=True)
+            else:
+                gen = self._np(k, k) if k < len(self.toks) and self.sent[k] == s and \
+                    not _has_prep(self.norms[k]) else None
+                if gen is not None and (d.type in PATIENT_GENITIVE) and not d.form.suffix:
+                    obj = gen
+                    subj = self._by_agent(gen[1], lim)
+                elif gen is not None and not d.form.suffix:
+                    subj = gen
+                    obj = self._after(gen[1], gen[1] + 6, skip_preps=True)
+                else:
+                    obj = self._after(j, lim, skip_preps=True) if not d.form.suffix else None
+                if subj is None:
+                    subj = self._light_verb_subject(i)
+        if subj is not None:
+            d.actor = self.res.phrase(subj[0], subj[1], i)
+            if d.type in SYMMETRIC and obj is None:
+                co = self._coordinated(subj[1], subj[1] + 8)
+                if co is not None:
+                    obj = co
+        else:
+            d.implicit_actor = True
+            d.actor = self._implicit_actor(d, drafts)
+        if d.form.suffix and obj is None:
+            obj = self._antecedent(i, d.actor)
+        if obj is not None:
+            d.target = self.res.phrase(obj[0], obj[1], i)
+            co = self._coordinated(obj[1], obj[1] + 8)
+            if co is not None and d.type in SYMMETRIC:
+                a2 = self.res.phrase(co[0], co[1], i)
+                if a2 is not None and self.ents and a2.ent >= 0 and \
+                        self.ents[a2.ent].type == "PER":
+                    d.extra_targets.append(a2)
+        if d.actor is not None and d.target is not None and d.actor.key() == d.target.key():
+            d.target = None
+
+    def _adjacent_left(self, i: int) -> tuple[int, int] | None:
+        """SVO: a participant right before the verb (``انقرة ترفض``، ``الحكومة "لم تطلب``،
+        ``وكانت X، أطلقت``، ``تركيا التي تنكر``), skipping negation, قد/كان, marks."""
+        first = self.sent_first.get(self.sent[i], 0)
+        k = i - 1
+        while k >= first and (self.norms[k] in self.lex.negators or self.norms[k] in MARKS or
+                              self.norms[k] in COMMAS or self.norms[k] in (
+                                  "قد", "وقد", "كان", "كانت", "وكان", "وكانت", "سوف")):
+            k -= 1
+        if k < first:
+            return None
+        if self.norms[k] in ("الذي", "التي", "الذين"):
+            k -= 1
+            if k < first:
+                return None
+        if self.ent_at[k] >= 0:
+            if self._is_place_use(k):
+                return None
+            a, b = self._ent_range(k)
+            # an institution in construct with a name: إدارة أوباما، حكومة نتنياهو
+            if a - 1 >= first and self.ent_at[a - 1] < 0 and bare(self.norms[a - 1]) in \
+                    self.lex.actor_heads and not self._title(bare(self.norms[a - 1])):
+                a -= 1
+            return a, b
+        # a generic actor phrase: القوات الإسرائيلية، السلطات
+        for a in range(k, max(first, k - 3) - 1, -1):
+            w = self.norms[a]
+            if bare(w) in self.lex.actor_heads or self._title(bare(w)):
+                if all(self.norms[x].startswith(("ال", "لل")) for x in range(a + 1, k + 1)):
+                    p = self._prev(a)
+                    if p in _TARGET_PREPS or p in ("في", "ب", "ل") or (
+                            len(w) > 3 and w[0] in "بل" and not w.startswith("ال")):
+                        return None
+                    return a, k
+                return None
+            if not w.startswith(("ال", "لل")):
+                return None
+        return None
+
+    def _by_agent(self, b: int, limit: int) -> tuple[int, int] | None:
+        """``من قبل X`` / ``على يد X`` after a patient genitive."""
+        s = self.sent[b]
+        for k in range(b + 1, min(limit, len(self.toks) - 1)):
+            if self.sent[k] != s or self.norms[k] in END_PUNCT:
+                return None
+            if self.norms[k] in ("قبل", "يد", "ايدي"):
+                return self._after(k, k + 3, skip_preps=False)
+        return None
+
+    def _light_verb_subject(self, i: int) -> tuple[int, int] | None:
+        """``شنت X غارات``، ``فرضت X عقوبات``: the subject of the support verb before."""
+        first = self.sent_first.get(self.sent[i], 0)
+        for k in range(i - 1, max(first, i - 8) - 1, -1):
+            w = self.norms[k]
+            if w in END_PUNCT or w in _STOP:
+                return None
+            if w in _LIGHT_VERBS or (len(w) > 3 and w[0] in "وف" and w[1:] in _LIGHT_VERBS) or \
+                    any(f.kind != NOUN for f in self.lex.forms.get(w, ())):
+                ph = self._after(k, i - 1, skip_preps=False)
+                if ph is None:
+                    ph = self.res.left_subject(k)
+                return ph
+        return None
+
+    def _antecedent(self, i: int, actor: Arg | None) -> tuple[int, int] | None:
+        """The person/organisation an object pronoun (يتهمه) refers to: the last one named
+        before the verb that is not the actor."""
+        first = self.sent_first.get(max(self.sent[i] - 1, 0), 0)
+        for k in range(i - 1, first - 1, -1):
+            ei = self.ent_at[k]
+            if ei >= 0 and self.ents[ei].type in ("PER", "ORG") and (
+                    actor is None or self.res.best(ei).key() != actor.key()):
+                return self._ent_range(k)
+        return None
+
+    def _implicit_actor(self, d: _Draft, drafts: list[_Draft]) -> Arg | None:
+        doc = self.doc
+        if d.quote is not None:
+            spk = doc.quotes[d.quote].speaker
+            if spk is not None:
+                return Arg(spk.start, spk.end, spk.text, spk.id, spk.name)
+        s = self.sent[d.i]
+        t0 = self.toks[d.i].start
+        # inside a quote's content: its speaker speaks (وأضاف لافروف أن على ترامب…)
+        for q in doc.quotes:
+            if q.start <= t0 < q.end and q.speaker is not None and \
+                    d.type in self.lex.speech_types:
+                return Arg(q.speaker.start, q.speaker.end, q.speaker.text, q.speaker.id,
+                           q.speaker.name)
+        for o in reversed(drafts):
+            if o.i < d.i and self.sent[o.i] == s and o.actor is not None:
+                return o.actor
+        first = self.sent_first.get(s, 0)
+        for k in range(first, d.i):
+            ei = self.ent_at[k]
+            if ei >= 0 and self.ents[ei].type in ("PER", "ORG") and not self._is_place_use(k):
+                a, b = self._ent_range(k)
+                return self.res.phrase(a, b, d.i)
+        # a continuation: the previous sentence's actor or speaker
+        prev = [o for o in drafts if o.i < d.i and self.sent[o.i] == s - 1 and o.actor]
+        if prev:
+            return prev[-1].actor
+        for q in reversed(doc.quotes):
+            if q.start < t0 and q.speaker is not None and self.doc.sentence_of(q.start) >= s - 1:
+                return Arg(q.speaker.start, q.speaker.end, q.speaker.text, q.speaker.id,
+                           q.speaker.name)
+        return None
+
+    # ------------------------------------------------------------------ date, place
+    def _date(self, d: _Draft) -> dict[str, Any] | None:
+        doc = self.doc
+        t0, t1 = self.toks[d.i].start, self.toks[d.j].end
+        s = self.sent[d.i]
+        ss, se = doc.sentences[s] if doc.sentences else (0, len(doc.text))
+        best: tuple[int, Any] | None = None
+        for m in doc.dates:
+            if m.value is None or not (ss <= m.start < se):
+                continue
+            if m.start >= t1:
+                dist = m.start - t1
+                if self._clause_break(t1, m.start, after=True):
+                    dist += 400
+            else:
+                dist = (t0 - m.end) * 2
+                if self._clause_break(m.end, t0, after=False):
+                    dist += 400
+            if best is None or dist < best[0]:
+                best = (dist, m)
+        if best is not None:
+            m = best[1]
+            src = "text" if best[0] <= 120 else "sentence"
+            return {"value": m.value, "source": src, "text": m.text, "start": m.start,
+                    "end": m.end}
+        if d.ref_date is not None:
+            return dict(d.ref_date, source="sentence")
+        pub = doc.published if doc.published is not None else doc.article.published
+        if pub:
+            return {"value": str(pub)[:10], "source": "published"}
+        return None
+
+    def _clause_break(self, a: int, b: int, after: bool) -> bool:
+        """Does a clause boundary separate the character range [a, b) from the trigger?
+        Before the trigger: a complementizer, a quote mark or a reporting cue (the date of
+        ``قال … اليوم إن``). After it: another event trigger (the date is that one's)."""
+        starts = [t.start for t in self.toks]
+        k0 = bisect_right(starts, a)
+        for k in range(k0, len(self.toks)):
+            t = self.toks[k]
+            if t.start >= b:
+                break
+            w = self.norms[k]
+            if not after and (w in ("ان", "إن", "بان", "أن") or w in MARKS or k in self.quote_cue):
+                return True
+            if after and k in self._trigger_at:
+                return True
+        return False
+
+    def _place(self, d: _Draft) -> dict[str, Any] | None:
+        doc = self.doc
+        t0, t1 = self.toks[d.i].start, self.toks[d.j].end
+        s = self.sent[d.i]
+        ss, se = doc.sentences[s] if doc.sentences else (0, len(doc.text))
+        taken = {(a.start, a.end) for a in (d.actor, d.target) if a is not None}
+        cands: list[tuple[int, int, int, str]] = []
+        for k, t in enumerate(self.toks):
+            if t.start < ss or t.start >= se or self.ent_at[k] < 0:
+                continue
+            e = self.ents[self.ent_at[k]]
+            if e.type != "LOC" or e.start < t.start and k > 0 and self.ent_at[k - 1] == \
+                    self.ent_at[k]:
+                continue
+            if (e.start, e.end) in taken or self._ent_range(k)[0] != k:
+                continue
+            attached = e.start > t.start and doc.text[t.start:e.start][-1:] == "ب"
+            p = self._prev(k)
+            if not (attached or p in _LOCATIVE or bare(p) in _LOCATIVE):
+                continue
+            if e.start >= t1:
+                dist = e.start - t1
+                if self._clause_break(t1, e.start, after=True):
+                    continue
+            else:
+                dist = (t0 - e.end) * 2
+                if self._clause_break(e.end, t0, after=False) or any(
+                        self.norms[x] in ("كان", "كانت") for x in range(k, d.i)):
+                    continue
+            if dist > 120:
+                continue
+            cands.append((dist, e.start, e.end, e.text))
+        if not cands:
+            return None
+        _, a, b, text = min(cands)
+        out: dict[str, Any] = {"text": text, "start": a, "end": b, "name": None, "id": None}
+        for p in doc.places:
+            if p.start <= a and b <= p.end or a <= p.start and p.end <= b:
+                out.update(name=p.name, id=p.id, lat=p.lat, lon=p.lon, country=p.country)
+                break
+        return out
+
+    # ------------------------------------------------------------------ output
+    def _finish(self, drafts: list[_Draft]) -> list[dict[str, Any]]:
+        out: list[dict[str, Any]] = []
+        seen: dict[tuple[str, str, str, bool], dict[str, Any]] = {}
+        by_type: dict[str, dict[str, Any]] = {}
+        kept: list[_Draft] = []
+        for d in drafts:
+            ref = d.form.kind == NOUN and d.form.definite and d.type in by_type
+            if ref and (d.implicit_actor or d.actor is None) and d.target is None:
+                # "خلال الاتصال"، "الاتفاق": a later mention of an event already coded; the
+                # events of its sentence get that event's date when they have none
+                for o in kept:
+                    if self.sent[o.i] == self.sent[d.i] and o is not d:
+                        o.ref_date = o.ref_date or by_type[d.type]["_date"]
+                d.ref_date = by_type[d.type]["_date"]
+                continue
+            kept.append(d)
+            by_type.setdefault(d.type, {"_date": None})
+            for tg in [d.target] + d.extra_targets:
+                a_key = d.actor.key() if d.actor else ""
+                t_key = tg.key() if tg else ""
+                if d.type in SYMMETRIC:
+                    a_key, t_key = sorted((a_key, t_key))
+                key = (d.type, a_key, t_key, d.negated)
+                if key in seen and (ref or d.implicit_actor):
+                    continue
+                date = self._date(d)
+                prev = seen.get(key)
+                if prev is not None and ((prev["date"] or {}).get("value") == (date or {}).get(
+                        "value") or (date or {}).get("source") == "published"):
+                    continue
+                t0, t1 = self.toks[d.i].start, self.toks[d.j].end
+                ev = {"type": d.type,
+                      "trigger": {"start": t0, "end": t1, "text": self.doc.text[t0:t1]},
+                      "actor": d.actor.to_dict() if d.actor else None,
+                      "target": tg.to_dict() if tg else None,
+                      "date": date,
+                      "place": self._place(d),
+                      "negated": d.negated,
+                      "quote": d.quote}
+                seen[key] = ev
+                if date and date.get("source") != "published" and \
+                        by_type[d.type]["_date"] is None:
+                    by_type[d.type]["_date"] = {"value": date["value"]}
+                out.append(ev)
+        return out
