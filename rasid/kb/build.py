@@ -33,6 +33,7 @@ RES_DIR = Path(__file__).resolve().parent.parent / "resources" / "kb"
 CURATED_DIR = RES_DIR / "curated"
 OUT_FILE = RES_DIR / "kb.tsv.gz"
 NISBA_FILE = RES_DIR / "nisba.txt.gz"
+SCAN_STOP_FILE = RES_DIR / "scan_stop.txt.gz"
 
 #: letters that Standard Arabic does not use: a name with one is Persian/Urdu/Kurdish/...
 _NON_ARABIC = re.compile("[\u067e\u0686\u0698\u06af\u06a9\u06cc\u0688\u0691\u06ba\u06be\u06c1"
@@ -104,6 +105,7 @@ class KB:
     def __init__(self) -> None:
         self.entries: dict[str, Entry] = {}
         self.nisba: list[str] = []
+        self.scan_stop: list[str] = []
 
     def add(self, e: Entry) -> Entry:
         old = self.entries.get(e.id)
@@ -376,7 +378,7 @@ def add_arwikicats(kb: KB, kbdir: Path, nisba: set[str]) -> None:
                          prio=40, ar=[ar], src="arwikicats"))
         elif src in ("geography/P17_PP.json",) and t == "LOC":
             kb.add(Entry(id=f"rasid:region-{_slug(en)}", type="LOC", name=title_case(en),
-                         prio=500, ar=[ar], src="arwikicats"))
+                         prio=650, ar=[ar], src="arwikicats"))
 
 
 # ---------------------------------------------------------------- curated
@@ -470,9 +472,33 @@ def add_templates(kb: KB, curated_dir: Path, countries: dict[str, Entry],
             if old is not None and "curated" in old.src:
                 old.add_ar(ar)
                 continue
-            name = t["name"].format(N=c.name, A=title_case(recs[0]["adj"]))
+            adj = min((r["adj"] for r in recs), key=lambda a: (a.endswith("s"), len(a), a))
+            name = t["name"].format(N=c.name, A=title_case(adj))
             kb.add(Entry(id=ids, type=t["type"], name=name, country=c.country,
                          prio=t.get("prio", 800), ar=ar, src="template"))
+
+
+def common_words(shared: Path, curated_dir: Path) -> set[str]:
+    """One-word names that are also ordinary words: the curated list plus every word that
+    ANERcorp (train split) tags O at least twice and more often than as a name."""
+    out = set()
+    p = curated_dir / "scan_stop.txt"
+    if p.exists():
+        out |= {ln.strip() for ln in p.read_text(encoding="utf-8").splitlines()
+                if ln.strip() and not ln.startswith("#")}
+    conll = shared / "data" / "ner" / "anercorp" / "train.conll"
+    if conll.exists():
+        o: dict[str, int] = {}
+        ent: dict[str, int] = {}
+        with open(conll, encoding="utf-8") as fh:
+            for line in fh:
+                tok, _, tag = line.rstrip("\n").partition("\t")
+                if not tok or not tag:
+                    continue
+                d = o if tag.strip() == "O" else ent
+                d[tok] = d.get(tok, 0) + 1
+        out |= {w for w, n in o.items() if n >= 2 and n > ent.get(w, 0) and is_arabic_name(w)}
+    return out
 
 
 def write_lines(path: Path, lines: Iterable[str], header: str) -> None:
@@ -504,6 +530,7 @@ def build(shared: Path, curated_dir: Path = CURATED_DIR) -> KB:
         nisba |= {ln.strip() for ln in extra.read_text(encoding="utf-8").splitlines()
                   if ln.strip() and not ln.startswith("#")}
     kb.nisba = sorted(nisba)
+    kb.scan_stop = sorted(common_words(shared, curated_dir))
     return kb
 
 
@@ -525,6 +552,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     for e in kb.entries.values():
         counts[e.type] = counts.get(e.type, 0) + 1
     size = args.output.stat().st_size / 1e6
+    write_lines(args.output.parent / SCAN_STOP_FILE.name, kb.scan_stop,
+                "# one-word names that are also common words: not searched in running text")
     print(f"wrote {args.output} ({len(kb.entries)} entries, {size:.2f} MB): "
           + ", ".join(f"{k} {v}" for k, v in sorted(counts.items())), file=sys.stderr)
     return 0

@@ -22,6 +22,7 @@ Order of decisions for one document:
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 from rasid.doc import Doc, Entity, Place
@@ -30,6 +31,17 @@ from rasid.kb.linker import KBEntry, Linker, Match, get_linker
 
 #: a linked entry this sure may overrule the NER type (a country tagged ORG becomes LOC)
 _CONFIDENT = 850
+
+#: words before a name that are not part of it (the gold and the contract keep them out):
+#: ``صحيفة كوميرسانت`` -> ``كوميرسانت``, ``الأمير محمد بن سلمان`` -> ``محمد بن سلمان``
+DESCRIPTORS = frozenset(name_key(w) for w in (
+    "صحيفة", "جريدة", "قناة", "شبكة", "موقع", "مجلة", "منصة", "تطبيق", "شركة", "وكالة", "قمة",
+    "الأمير", "الأميرة", "الشيخ", "الشيخة", "العقيد", "المشير", "السيد", "السيدة", "الجنرال",
+    "الرئيس", "الرئيسة", "الملك", "الملكة", "الوزير", "الوزيرة", "اللواء", "العميد", "الفريق",
+    "الدكتور", "د", "المستشار", "المستشارة", "السفير", "السلطان", "الإمام", "آية", "الله",
+    "زعيم", "رئيس", "وزير", "المرشد", "البابا", "الكولونيل", "الرفيق", "القائد", "النائب",
+    "التواصل", "الاجتماعي", "عضو", "الكاتب", "الصحفي", "الصحافي", "المحلل", "الخبير",
+    "المتحدث", "الناطق", "مدير", "الأستاذ", "المحامي", "القاضي", "الجنرال"))
 
 
 @dataclass(slots=True)
@@ -45,21 +57,97 @@ def _words(key: str) -> list[str]:
     return [drop_al(w) for w in key.split(" ") if w]
 
 
+def _raw_strip(text: str, n: int) -> int:
+    """Characters of ``text`` covering its first ``n`` letters (marks included)."""
+    i = 0
+    while n > 0 and i < len(text):
+        i += 1
+        n -= 1
+        while i < len(text) and ("\u064b" <= text[i] <= "\u065f" or text[i] == "\u0640"):
+            i += 1
+    return i
+
+
+def _trim_descriptors(e: Entity, lk: Linker) -> Entity | None:
+    """Drop leading descriptor words (titles, "صحيفة") from a mention when the rest is a
+    name the KB knows, or when the whole is not; None when nothing but titles is left."""
+    words = [(m.start(), m.end()) for m in _WORD.finditer(e.text)]
+    keys = [name_key(e.text[a:b]) for a, b in words]
+    n = 0
+    while n < len(words) and keys[n] in DESCRIPTORS:
+        n += 1
+    if n == 0:
+        return e
+    if n == len(words):
+        return None if e.type == "PER" or n == 1 else e
+    rest_start = words[n][0]
+    rest = e.text[rest_start:]
+    if lk.match(rest, e.type) is not None or lk.match(e.text, e.type) is None:
+        return Entity(e.start + rest_start, e.end, rest, e.type)
+    return e
+
+
+_WORD = re.compile(r"[^\s_#\-]+")
+
+
+def add_kb_mentions(doc: Doc, lk: Linker) -> list[Entity]:
+    """The NER mentions merged with the KB names found in the text: a KB name over no
+    mention is added; one that covers mentions replaces them (``بحر قزوين`` over
+    ``قزوين``, ``رفيق_الحريري`` over ``رفيق``); a mention with no KB link of its own that
+    holds a KB name is cut down to it (``وشارك نتنياهو`` -> ``نتنياهو``)."""
+    ents = sorted(doc.entities, key=lambda e: (e.start, -e.end))
+    if not doc.tokens:
+        return ents
+    text = doc.text
+    found = lk.scan(doc.tokens)
+    if not found:
+        return ents
+    toks = doc.tokens
+    for i, j, strip, entry in found:
+        t0 = toks[i]
+        start = t0.start + _raw_strip(t0.text, strip)
+        end = toks[j].end
+        if i == j and strip == 0 and i > 0 and t0.text.startswith("ال") \
+                and toks[i - 1].text.startswith("ال") and toks[i - 1].end + 1 >= t0.start \
+                and name_key(t0.text).endswith(("ي", "يه")):
+            continue  # "النشرة الإخبارية": an adjective after a definite noun
+        over = [e for e in ents if e.start < end and start < e.end]
+        new = Entity(start, end, text[start:end], entry.type)
+        if not over:
+            ents.append(new)
+            continue
+        if all(start <= e.start and e.end <= end for e in over):
+            if any((e.start, e.end) != (start, end) for e in over):
+                ents = [e for e in ents if e not in over] + [new]
+            continue
+        if len(over) == 1 and lk.match(over[0].text, over[0].type) is None:
+            ents = [e for e in ents if e is not over[0]] + [new]
+    ents.sort(key=lambda e: (e.start, -e.end))
+    return ents
+
+
 def link_doc(doc: Doc, linker: Linker | None = None, drop_adjectives: bool = True,
-             fix_types: bool = True) -> Doc:
+             fix_types: bool = True, scan: bool = True) -> Doc:
     """Fill ``id``/``name``/``group`` of ``doc.entities`` and ``doc.places``."""
     lk = linker or get_linker()
     ms: list[_Mention] = []
     kept: list[Entity] = []
-    for e in sorted(doc.entities, key=lambda e: (e.start, -e.end)):
+    ents = add_kb_mentions(doc, lk) if scan else sorted(doc.entities,
+                                                           key=lambda e: (e.start, -e.end))
+    for e in ents:
         if drop_adjectives and lk.is_adjective(e.text):
             continue
+        e = _trim_descriptors(e, lk)
+        if e is None:
+            continue  # a title alone ("الكولونيل") names no one
+        m = lk.match(e.text, e.type)
+        if m is not None and m.strip:
+            k = _raw_strip(e.text, m.strip)
+            e = Entity(e.start + k, e.end, e.text[k:], e.type)
         key = name_key(e.text)
-        if not key:
-            kept.append(e)
-            continue
         kept.append(e)
-        ms.append(_Mention(e, key, _words(key), lk.match(e.text, e.type)))
+        if key:
+            ms.append(_Mention(e, key, _words(key), m))
     doc.entities = kept
     if not ms:
         doc.places = []

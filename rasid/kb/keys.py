@@ -65,17 +65,22 @@ def skeleton(key: str) -> str:
 
 
 def clitic_variants(key: str) -> list[str]:
+    return [v for v, _ in clitic_variants_strip(key)]
+
+
+def clitic_variants_strip(key: str, min_rest: int = 3) -> list[tuple[str, int]]:
     """The key with one leading proclitic group removed (``وواشنطن`` -> ``واشنطن``,
     ``للامم`` -> ``الامم``/``لامم``...), for mentions whose span kept a clitic."""
-    out: list[str] = []
+    out: list[tuple[str, int]] = []
     for p in _CLITIC_PREFIXES:
-        if key.startswith(p) and len(key) - len(p) >= 3:
+        if key.startswith(p) and len(key) - len(p) >= min_rest:
             rest = key[len(p):]
             if p.endswith("ال") or p.endswith("لل"):
-                out.append("ال" + rest)
+                # the article stays in the span: strip the clitic letters before it
+                out.append(("ال" + rest, len(p) - 2 if p.endswith("ال") else len(p) - 1))
             else:
-                out.append(rest)
+                out.append((rest, len(p)))
     if key.startswith("ل") and not key.startswith("ال") and len(key) > 4:
         # "للأمم" with the article's alef dropped: the span may read "لأمم"
-        out.append("ا" + key)
+        out.append(("ا" + key, 0))
     return out

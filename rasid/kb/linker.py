@@ -19,16 +19,21 @@ large cities > small cities...). Nationality adjectives (``الروسي``) never
 from __future__ import annotations
 
 import gzip
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
-from rasid.kb.keys import clitic_variants, compact, drop_al, name_key, skeleton
+from rasid.doc import Token
+from rasid.kb.keys import clitic_variants_strip, compact, drop_al, name_key, skeleton
 
 KB_DIR = Path(__file__).resolve().parent.parent / "resources" / "kb"
 KB_FILE = KB_DIR / "kb.tsv.gz"
 NISBA_FILE = KB_DIR / "nisba.txt.gz"
+SCAN_STOP_FILE = KB_DIR / "scan_stop.txt.gz"
+#: entries searched for in running text: curated, generated institutions, countries,
+#: regions and cities of about 300,000 people or more
+SCAN_PRIO = 550
 
 
 @dataclass(frozen=True, slots=True)
@@ -64,8 +69,11 @@ class Match:
     how: str
     #: the entry's type agrees with the mention's type (or no type was given)
     same_type: bool
+    #: leading characters of the mention that are a clitic, not part of the name
+    strip: int = 0
 
 
+_CLITIC_FIRST = set("وفبلك")
 _COMPATIBLE = {("LOC", "ORG"), ("ORG", "LOC"), ("MISC", "ORG"), ("MISC", "LOC"),
                ("MISC", "PER")}
 
@@ -73,7 +81,8 @@ _COMPATIBLE = {("LOC", "ORG"), ("ORG", "LOC"), ("MISC", "ORG"), ("MISC", "LOC"),
 class Linker:
     """Lookup tables over a list of KB entries."""
 
-    def __init__(self, entries: Iterable[KBEntry], nisba: Iterable[str] = ()) -> None:
+    def __init__(self, entries: Iterable[KBEntry], nisba: Iterable[str] = (),
+                 scan_stop: Iterable[str] = ()) -> None:
         self.entries: list[KBEntry] = list(entries)
         self.by_id: dict[str, KBEntry] = {e.id: e for e in self.entries}
         self.exact: dict[str, list[int]] = {}
@@ -93,7 +102,7 @@ class Linker:
                     _add(self.noal, n, i)
                 words = k.split(" ")
                 s = skeleton(k)
-                if len(s) >= (3 if len(words) > 1 else 4):
+                if len(s) >= (3 if len(words) > 1 else 4) and (e.prio >= 950 or e.type == "PER"):
                     skel.setdefault(s, set()).add(i)
                 if e.type == "PER" and len(words) > 1:
                     given.add(words[0])
@@ -105,6 +114,7 @@ class Linker:
             if len({self.entries[i].id for i in ids}) == 1:
                 self.skel[s] = min(ids)
         self.nisba: set[str] = {compact(name_key(n)) for n in nisba}
+        self._build_scan({compact(name_key(w)) for w in scan_stop})
         self.surname: dict[str, int] = {}
         for w, ids in surname.items():
             if (len({self.entries[i].id for i in ids}) == 1 and w not in given
@@ -164,27 +174,100 @@ class Linker:
             hit = self.exact.get(c)
             m = self._pick(hit, type, "exact") if hit else None
             return m if m is not None and m.same_type else None
-        m = self._lookup(k, type)
+        m = self._match_key(k, type)
         if m is not None:
             return m
-        for v in clitic_variants(c if " " not in k else k.split(" ", 1)[0]):
-            vk = v if " " not in k else v + " " + k.split(" ", 1)[1]
+        first, _, rest = k.partition(" ")
+        for v, strip in clitic_variants_strip(first, 2 if rest else 3):
+            vk = (v + " " + rest) if rest else v
             if compact(vk) in self.nisba:
                 continue
-            m = self._lookup(vk, type, "clitic")
+            m = self._match_key(vk, type, "clitic")
             if m is not None:
-                return m
-        s = skeleton(k)
-        i = self.skel.get(s)
-        if i is not None:
-            m = self._pick([i], type, "skeleton")
-            if m is not None:
-                return m
-        if (type in (None, "PER") and " " not in k):
-            j = self.surname.get(drop_al(k)) if drop_al(k) in self.surname else self.surname.get(k)
-            if j is not None:
-                return self._pick([j], type, "surname")
+                return Match(m.entry, "clitic", m.same_type, strip)
         return None
+
+    def _match_key(self, k: str, type: str | None, how: str | None = None) -> Match | None:
+        m = self._lookup(k, type, how)
+        if m is not None:
+            return m
+        i = self.skel.get(skeleton(k))
+        if i is not None:
+            m = self._pick([i], type, how or "skeleton")
+            if m is not None:
+                return m
+        if type in (None, "PER") and " " not in k:
+            j = self.surname.get(drop_al(k))
+            if j is None:
+                j = self.surname.get(k)
+            if j is not None:
+                return self._pick([j], type, how or "surname")
+        return None
+
+    # ------------------------------------------------------------------ scanning
+
+    def _build_scan(self, stop: set[str]) -> None:
+        """Keys searched for in running text (``scan``) and all their word prefixes."""
+        self.scan_keys: dict[str, int] = {}
+        self.scan_prefixes: set[str] = set()
+        self.scan_max = 1
+        for i, e in enumerate(self.entries):
+            if e.prio < SCAN_PRIO or (e.src == "template" and e.prio < 800):
+                continue
+            for a in e.ar:
+                k = name_key(a)
+                words = k.split(" ")
+                c = compact(k)
+                if not c or len(words) > 8:
+                    continue
+                if len(words) == 1 and (c in stop or c in self.nisba or len(c) < 4
+                                        or e.prio < 950):
+                    continue
+                old = self.scan_keys.get(c)
+                if old is None or self.entries[old].prio < e.prio:
+                    self.scan_keys[c] = i
+                acc = ""
+                for w in words[:-1]:
+                    acc += w
+                    self.scan_prefixes.add(acc)
+                self.scan_max = max(self.scan_max, len(words))
+
+    def scan(self, tokens: Sequence[Token]) -> list[tuple[int, int, int, KBEntry]]:
+        """KB names in a token sequence: ``(first_token, last_token, clitic_chars, entry)``,
+        longest match first, left to right, no overlaps."""
+        out: list[tuple[int, int, int, KBEntry]] = []
+        keys, prefixes, n = self.scan_keys, self.scan_prefixes, len(tokens)
+        i = 0
+        while i < n:
+            t0 = tokens[i].text
+            best: tuple[int, int, int] | None = None
+            k0 = compact(name_key(t0))
+            starts = [(k0, 0)]
+            if k0[:1] in _CLITIC_FIRST:
+                starts += [(compact(v), s) for v, s in clitic_variants_strip(k0)]
+            for acc, strip in starts:
+                if not acc:
+                    continue
+                if acc in keys and (best is None or best[0] < i):
+                    best = (i, keys[acc], strip)
+                j = i
+                while acc in prefixes and j + 1 < n and j - i < self.scan_max + 2:
+                    j += 1
+                    tj = tokens[j].text
+                    if tj in ("_", "-", "ـ"):
+                        continue
+                    kj = compact(name_key(tj))
+                    if not kj:
+                        break
+                    acc += kj
+                    if acc in keys and (best is None or best[0] < j):
+                        best = (j, keys[acc], strip)
+            if best is None:
+                i += 1
+                continue
+            out.append((i, best[0], best[2], self.entries[best[1]]))
+            i = best[0] + 1
+        return out
 
     def _lookup(self, k: str, type: str | None, how: str | None = None) -> Match | None:
         c = compact(k)
@@ -250,7 +333,7 @@ def read_kb(path: Path = KB_FILE) -> list[KBEntry]:
     return out
 
 
-def read_nisba(path: Path = NISBA_FILE) -> list[str]:
+def read_lines(path: Path) -> list[str]:
     if not path.exists():
         return []
     with gzip.open(path, "rt", encoding="utf-8") as fh:
@@ -260,4 +343,4 @@ def read_nisba(path: Path = NISBA_FILE) -> list[str]:
 @lru_cache(maxsize=1)
 def get_linker() -> Linker:
     """The process-wide linker over the shipped KB (built on first use)."""
-    return Linker(read_kb(), read_nisba())
+    return Linker(read_kb(), read_lines(NISBA_FILE), read_lines(SCAN_STOP_FILE))
