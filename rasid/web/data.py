@@ -1,0 +1,516 @@
+"""Read-only queries behind the web pages and their ``.json`` twins.
+
+Every request opens its own read connection (``mode=ro``, ``query_only``): SQLite in WAL
+mode lets any number of readers run beside the one writer, and a connection never
+crosses threads. Functions take that connection and return plain JSON-ready dicts (the
+API's shapes); the article record itself is the output contract's.
+"""
+
+from __future__ import annotations
+
+import gzip
+import json
+import sqlite3
+import urllib.parse
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from functools import lru_cache
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+from rasid.store.sqlite import match_expression
+from rasid.text.normalize import normalize
+from rasid.web.markup import find_matches, make_snippet, query_terms
+
+MAX_PER_PAGE = 100
+
+
+@contextmanager
+def connect(path: str | Path) -> Iterator[sqlite3.Connection]:
+    """A read-only connection for one request."""
+    uri = "file:" + urllib.parse.quote(str(Path(path).resolve())) + "?mode=ro"
+    con = sqlite3.connect(uri, uri=True)
+    try:
+        con.row_factory = sqlite3.Row
+        con.execute("PRAGMA query_only=1")
+        con.create_function("rnorm", 1, lambda s: normalize(s) if s else s, deterministic=True)
+        yield con
+    finally:
+        con.close()
+
+
+def has_table(con: sqlite3.Connection, name: str) -> bool:
+    return con.execute("SELECT 1 FROM sqlite_master WHERE type IN ('table','view') AND name=?",
+                       (name,)).fetchone() is not None
+
+
+# -- entity keys --------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class EntityKey:
+    """An entity page's id: a KB id (``Q7747``, ``geonames:170654``) or ``norm:<name>``
+    for mentions nobody linked (grouped by their normalized form)."""
+
+    kb_id: str | None
+    norm: str | None
+
+    @classmethod
+    def parse(cls, s: str) -> EntityKey:
+        if s.startswith("norm:"):
+            return cls(None, normalize(s[5:]).strip())
+        return cls(s, None)
+
+    @classmethod
+    def of(cls, kb_id: str | None, text: str) -> EntityKey:
+        return cls(kb_id, None) if kb_id else cls(None, normalize(text).strip())
+
+    def __str__(self) -> str:
+        return self.kb_id if self.kb_id else f"norm:{self.norm}"
+
+    def where(self, alias: str = "e") -> tuple[str, tuple[str, ...]]:
+        """SQL condition on the entities table for this key."""
+        if self.kb_id:
+            return f"{alias}.kb_id = ?", (self.kb_id,)
+        return f"{alias}.norm = ?", (self.norm or "",)
+
+    def speaker_where(self, alias: str = "q") -> tuple[str, tuple[str, ...]]:
+        if self.kb_id:
+            return f"{alias}.speaker_id = ?", (self.kb_id,)
+        # unlinked speakers: compared by normalized text (rnorm is registered per connection)
+        return f"{alias}.speaker_id IS NULL AND rnorm({alias}.speaker_text) = ?", (self.norm or "",)
+
+
+def entity_path(kb_id: str | None, text: str) -> str:
+    return "/entities/" + urllib.parse.quote(str(EntityKey.of(kb_id, text)), safe=":")
+
+
+def article_path(article_id: str) -> str:
+    return "/articles/" + urllib.parse.quote(article_id, safe="")
+
+
+# -- the knowledge base, when it is shipped -----------------------------------------------
+
+@dataclass(frozen=True)
+class KBInfo:
+    id: str
+    type: str
+    name: str
+    country: str
+    lat: float | None
+    lon: float | None
+    ar: tuple[str, ...]
+    en: tuple[str, ...]
+
+
+@lru_cache(maxsize=1)
+def _kb() -> dict[str, KBInfo]:
+    """``rasid/resources/kb/kb.tsv.gz`` (built by ``rasid build kb``), read once; empty when
+    the package has none, in which case pages show what the store alone knows."""
+    try:
+        ref = resources.files("rasid.resources") / "kb" / "kb.tsv.gz"
+        if not ref.is_file():
+            return {}
+        raw = gzip.decompress(ref.read_bytes()).decode("utf-8")
+    except (OSError, ModuleNotFoundError):
+        return {}
+    out: dict[str, KBInfo] = {}
+    for line in raw.splitlines():
+        if not line or line.startswith("#"):
+            continue
+        c = line.split("\t")
+        if len(c) < 9:
+            continue
+
+        def num(s: str) -> float | None:
+            try:
+                return float(s) if s else None
+            except ValueError:
+                return None
+
+        out[c[0]] = KBInfo(c[0], c[1], c[2], c[3], num(c[4]), num(c[5]),
+                           tuple(x for x in c[7].split("|") if x), tuple(x for x in c[8].split("|") if x))
+    return out
+
+
+def kb_info(kb_id: str | None) -> KBInfo | None:
+    return _kb().get(kb_id) if kb_id else None
+
+
+# -- search -------------------------------------------------------------------------------
+
+@dataclass
+class SearchParams:
+    q: str = ""
+    source: str | None = None
+    date_from: str | None = None
+    date_to: str | None = None
+    entity: str | None = None
+    sort: str = "rank"  # rank | date
+    page: int = 1
+    per_page: int = 20
+
+    def filters(self) -> dict[str, Any]:
+        return {"source": self.source, "from": self.date_from, "to": self.date_to, "entity": self.entity}
+
+    def active(self) -> bool:
+        return bool(self.q.strip() or self.source or self.date_from or self.date_to or self.entity)
+
+
+def _search_sql(p: SearchParams, match: str) -> tuple[str, str, list[Any]]:
+    """FROM/WHERE clause, ORDER BY, and parameters of a search."""
+    where: list[str] = []
+    args: list[Any] = []
+    if match:
+        frm = "articles_fts f JOIN articles a ON a.rowid = f.rowid"
+        where.append("articles_fts MATCH ?")
+        args.append(match)
+    else:
+        frm = "articles a"
+    if p.source:
+        where.append("a.source = ?")
+        args.append(p.source)
+    if p.date_from:
+        where.append("a.published >= ?")
+        args.append(p.date_from)
+    if p.date_to:
+        # a date compares below its own timestamps: take the whole last day
+        where.append("substr(a.published, 1, 10) <= ?")
+        args.append(p.date_to[:10])
+    if p.entity:
+        cond, eargs = EntityKey.parse(p.entity).where("e")
+        where.append(f"a.id IN (SELECT e.article_id FROM entities e WHERE {cond})")
+        args.extend(eargs)
+    sql = frm + (" WHERE " + " AND ".join(where) if where else "")
+    if match and p.sort != "date":
+        # title hits weigh more than body hits
+        order = "bm25(articles_fts, 4.0, 1.0)"
+    else:
+        order = "a.published DESC, a.rowid DESC"
+    return sql, order, args
+
+
+def search(con: sqlite3.Connection, p: SearchParams) -> dict[str, Any]:
+    """One page of results with snippets from the real text, and the total count."""
+    match = match_expression(p.q) if p.q.strip() else ""
+    per = max(1, min(p.per_page, MAX_PER_PAGE))
+    page = max(1, p.page)
+    out: dict[str, Any] = {"query": p.q, "filters": p.filters(), "sort": p.sort, "page": page,
+                           "per_page": per, "total": 0, "results": []}
+    if p.q.strip() and not match:
+        return out  # only punctuation: nothing can match
+    if not p.active():
+        return out
+    frm, order, args = _search_sql(p, match)
+    out["total"] = con.execute(f"SELECT count(*) FROM {frm}", args).fetchone()[0]
+    rows = con.execute(f"SELECT a.id, a.title, a.source, a.published, a.url, a.text, a.story FROM {frm}"
+                       f" ORDER BY {order} LIMIT ? OFFSET ?", [*args, per, (page - 1) * per]).fetchall()
+    terms = query_terms(p.q) if match else frozenset()
+    for r in rows:
+        text = r["text"] or ""
+        matches = find_matches(text, terms)
+        snip = make_snippet(text, matches)
+        title = r["title"] or ""
+        out["results"].append({
+            "id": r["id"], "title": r["title"], "source": r["source"], "published": r["published"],
+            "url": r["url"], "story": r["story"],
+            "snippet": snip.text, "highlights": [list(h) for h in snip.highlights],
+            "title_highlights": [list(h) for h in find_matches(title, terms)],
+            "matches": [{"start": s, "end": e} for s, e in matches[:50]],
+            "n_matches": len(matches),
+        })
+    out["pages"] = (out["total"] + per - 1) // per
+    return out
+
+
+def search_rowids(con: sqlite3.Connection, p: SearchParams, limit: int = 1000) -> list[str]:
+    """Ids of the best ``limit`` matches (for the map of a search)."""
+    match = match_expression(p.q) if p.q.strip() else ""
+    if (p.q.strip() and not match) or not p.active():
+        return []
+    frm, order, args = _search_sql(p, match)
+    return [r[0] for r in con.execute(f"SELECT a.id FROM {frm} ORDER BY {order} LIMIT ?", [*args, limit])]
+
+
+def _stamp(path: str) -> tuple[float, ...]:
+    # the database changed when its file or its write-ahead log did
+    return tuple(Path(path + sfx).stat().st_mtime if Path(path + sfx).exists() else 0.0
+                 for sfx in ("", "-wal"))
+
+
+@lru_cache(maxsize=8)
+def _sources_cached(path: str, stamp: tuple[float, ...]) -> list[dict[str, Any]]:
+    with connect(path) as con:
+        return [dict(r) for r in con.execute(
+            "SELECT source, count(*) AS articles FROM articles WHERE source IS NOT NULL"
+            " GROUP BY source ORDER BY articles DESC LIMIT 200")]
+
+
+def sources(path: str) -> list[dict[str, Any]]:
+    """Sources for the filter menu; cached until the database changes."""
+    return _sources_cached(path, _stamp(path))
+
+
+# -- articles -----------------------------------------------------------------------------
+
+def article_row(con: sqlite3.Connection, article_id: str) -> sqlite3.Row | None:
+    return con.execute(
+        "SELECT id, title, source, url, published, published_inferred, author, text, record, format,"
+        " origin, stages, duplicate_of, story, ingested_at, n_tokens FROM articles WHERE id = ?",
+        (article_id,)).fetchone()
+
+
+def record_of(row: sqlite3.Row) -> dict[str, Any]:
+    """The contract record (the store keeps it as JSON beside the text column)."""
+    from rasid.store.sqlite import _record
+
+    return _record(row["record"], row["text"])
+
+
+def raw_of(con: sqlite3.Connection, article_id: str) -> str | None:
+    row = con.execute("SELECT raw FROM articles WHERE id = ?", (article_id,)).fetchone()
+    return None if row is None else (row[0] or "")
+
+
+def article_meta(row: sqlite3.Row) -> dict[str, Any]:
+    return {k: row[k] for k in ("format", "origin", "stages", "ingested_at", "n_tokens")}
+
+
+# -- places and the map -------------------------------------------------------------------
+
+def places_for(con: sqlite3.Connection, article_ids: list[str] | None) -> list[dict[str, Any]]:
+    """Places mentioned in these articles (``None``: in the whole store), one point per
+    place with counts: the places table (the places stage), plus LOC entities whose KB
+    entry has coordinates."""
+    points: dict[str, dict[str, Any]] = {}
+    chunks: list[list[str]] = [[]] if article_ids is None else \
+        [article_ids[i:i + 500] for i in range(0, len(article_ids), 500)]
+    for ids in chunks:
+        within = f"article_id IN ({','.join('?' * len(ids))}) AND" if ids else ""
+        for r in con.execute(
+                "SELECT coalesce(place_id, name, text) AS key, place_id, max(name) AS name, max(text) AS text,"
+                " avg(lat) AS lat, avg(lon) AS lon, max(country) AS country, count(*) AS mentions,"
+                f" count(DISTINCT article_id) AS articles FROM places WHERE {within}"
+                " lat IS NOT NULL AND lon IS NOT NULL GROUP BY key", ids):
+            _add_point(points, r["key"], r["place_id"], r["name"], r["text"], r["lat"], r["lon"],
+                       r["country"], r["mentions"], r["articles"])
+        if _kb():
+            for r in con.execute(
+                    "SELECT kb_id, max(name) AS name, max(text) AS text, count(*) AS mentions,"
+                    f" count(DISTINCT article_id) AS articles FROM entities WHERE {within}"
+                    " kb_id IS NOT NULL AND type = 'LOC' GROUP BY kb_id", ids):
+                info = kb_info(r["kb_id"])
+                if info and info.lat is not None and info.lon is not None:
+                    _add_point(points, r["kb_id"], r["kb_id"], r["name"] or info.name, r["text"],
+                               info.lat, info.lon, info.country, r["mentions"], r["articles"])
+    return sorted(points.values(), key=lambda p: (-p["mentions"], p["name"] or ""))
+
+
+def _add_point(points: dict[str, dict[str, Any]], key: str, pid: str | None, name: str | None,
+               text: str | None, lat: float, lon: float, country: str | None, mentions: int,
+               articles: int) -> None:
+    p = points.get(key)
+    if p is None:
+        points[key] = {"id": pid, "name": name, "text": text, "lat": round(lat, 4), "lon": round(lon, 4),
+                       "country": country, "mentions": mentions, "articles": articles,
+                       "href": entity_path(pid, text or "") if pid else "/search?q=" + urllib.parse.quote(text or "")}
+    else:
+        # the same place from the places stage and from entity linking: counted once
+        p["mentions"] = max(p["mentions"], mentions)
+        p["articles"] = max(p["articles"], articles)
+
+
+# -- entities -----------------------------------------------------------------------------
+
+def entity(con: sqlite3.Connection, key: EntityKey, *, limit: int = 100) -> dict[str, Any] | None:
+    cond, args = key.where("e")
+    variants = [dict(r) for r in con.execute(
+        f"SELECT e.text, count(*) AS mentions FROM entities e WHERE {cond} GROUP BY e.text ORDER BY 2 DESC",
+        args)]
+    quotes = quotes_by(con, key, limit=limit)
+    info = kb_info(key.kb_id)
+    if not variants and not quotes and info is None:
+        return None
+    names = [dict(r) for r in con.execute(
+        f"SELECT e.name, e.type, count(*) AS n FROM entities e WHERE {cond} GROUP BY e.name, e.type"
+        " ORDER BY n DESC", args)]
+    name = next((n["name"] for n in names if n["name"]), None) or (info.name if info else None)
+    etype = names[0]["type"] if names else (info.type if info else None)
+    linked_as = sorted({r[0] for r in con.execute(
+        f"SELECT DISTINCT e.kb_id FROM entities e WHERE {cond} AND e.kb_id IS NOT NULL", args)}) \
+        if key.norm is not None else []
+    n_articles = con.execute(f"SELECT count(DISTINCT e.article_id) FROM entities e WHERE {cond}", args).fetchone()[0]
+    scond, sargs = key.speaker_where("q")
+    n_quotes = con.execute(f"SELECT count(*) FROM quotes q WHERE {scond}", sargs).fetchone()[0]
+    articles = [dict(r) for r in con.execute(
+        "SELECT a.id, a.title, a.source, a.published, m.mentions FROM"
+        f" (SELECT e.article_id, count(*) AS mentions FROM entities e WHERE {cond} GROUP BY e.article_id) m"
+        " JOIN articles a ON a.id = m.article_id ORDER BY a.published DESC LIMIT ?", [*args, limit])]
+    co = [dict(r) for r in con.execute(
+        "SELECT coalesce(o.kb_id, 'norm:' || o.norm) AS id, max(o.name) AS name, max(o.text) AS text,"
+        " max(o.type) AS type, count(DISTINCT o.article_id) AS articles FROM entities o"
+        f" WHERE o.article_id IN (SELECT e.article_id FROM entities e WHERE {cond})"
+        " GROUP BY 1 ORDER BY articles DESC LIMIT 31", args)]
+    co = [c for c in co if c["id"] != str(key)][:30]
+    for c in co:
+        c["href"] = "/entities/" + urllib.parse.quote(c["id"], safe=":")
+    return {
+        "id": str(key),
+        "kb_id": key.kb_id,
+        "name": name,
+        "type": etype,
+        "variants": variants,
+        "kb": None if info is None else {"name": info.name, "type": info.type, "country": info.country,
+                                         "lat": info.lat, "lon": info.lon, "ar": list(info.ar),
+                                         "en": list(info.en)},
+        "linked_as": linked_as,
+        "mentions": sum(v["mentions"] for v in variants),
+        "n_articles": n_articles,
+        "n_quotes": n_quotes,
+        "quotes": quotes,
+        "articles": articles,
+        "cooccurring": co,
+    }
+
+
+def entity_label(con: sqlite3.Connection, key: EntityKey) -> str | None:
+    cond, args = key.where("e")
+    row = con.execute(f"SELECT coalesce(max(e.name), max(e.text)) FROM entities e WHERE {cond}", args).fetchone()
+    return row[0] if row and row[0] else (key.norm or key.kb_id)
+
+
+def quotes_by(con: sqlite3.Connection, key: EntityKey, *, limit: int = 200) -> list[dict[str, Any]]:
+    """Quotes of this speaker, oldest first, each in the contract's quote shape plus the
+    article it is from."""
+    scond, sargs = key.speaker_where("q")
+    rows = con.execute(
+        "SELECT q.*, a.title, a.published, a.source FROM quotes q JOIN articles a ON a.id = q.article_id"
+        f" WHERE {scond} ORDER BY a.published, q.article_id, q.start LIMIT ?", [*sargs, limit])
+    return [_quote(r) for r in rows]
+
+
+def _quote(r: sqlite3.Row) -> dict[str, Any]:
+    sp = None
+    if r["speaker_text"] is not None:
+        sp = {"text": r["speaker_text"], "start": r["speaker_start"], "end": r["speaker_end"],
+              "id": r["speaker_id"], "name": r["speaker_name"]}
+    return {"article": {"id": r["article_id"], "title": r["title"], "published": r["published"],
+                        "source": r["source"]},
+            "start": r["start"], "end": r["end"], "content": r["content"], "kind": r["kind"],
+            "cue": r["cue"], "speaker": sp}
+
+
+def timeline(con: sqlite3.Connection, key: EntityKey, *, limit: int = 500) -> list[dict[str, Any]]:
+    """Dated statements (quotes by the entity) and mentions (articles naming it), in order.
+    A statement is dated by its article's publication; absolute dates written inside the
+    quote are listed with it."""
+    items: list[dict[str, Any]] = []
+    for q in quotes_by(con, key, limit=limit):
+        refs = [dict(r) for r in con.execute(
+            'SELECT text, value FROM dates WHERE article_id = ? AND start >= ? AND "end" <= ?'
+            " AND value IS NOT NULL ORDER BY start", (q["article"]["id"], q["start"], q["end"]))]
+        items.append({"date": (q["article"]["published"] or "")[:10] or None, "kind": "quote",
+                      "article": q["article"], "quote": {k: q[k] for k in ("start", "end", "content", "kind",
+                                                                           "cue", "speaker")},
+                      "dates": refs})
+    quoted = {i["article"]["id"] for i in items}
+    cond, args = key.where("e")
+    for r in con.execute(
+            "SELECT a.id, a.title, a.published, a.source, m.mentions, m.first FROM"
+            f" (SELECT e.article_id, count(*) AS mentions, min(e.start) AS first FROM entities e WHERE {cond}"
+            " GROUP BY e.article_id) m JOIN articles a ON a.id = m.article_id ORDER BY a.published LIMIT ?",
+            [*args, limit]):
+        if r["id"] in quoted:
+            continue
+        items.append({"date": (r["published"] or "")[:10] or None, "kind": "mention",
+                      "article": {"id": r["id"], "title": r["title"], "published": r["published"],
+                                  "source": r["source"]},
+                      "mentions": r["mentions"], "first": r["first"]})
+    items.sort(key=lambda i: (i["date"] or "9999", i["article"]["published"] or "", i["kind"]))
+    return items
+
+
+# -- stories ------------------------------------------------------------------------------
+
+def _stories_table(con: sqlite3.Connection) -> str | None:
+    return "stories" if has_table(con, "stories") else None
+
+
+def stories(con: sqlite3.Connection, *, limit: int = 100) -> dict[str, Any]:
+    """Stories: from the ``stories`` table when the store has one (schema migration of the
+    stories stage), else grouped from ``articles.story``."""
+    rows = [dict(r) for r in con.execute(
+        "SELECT story AS id, count(*) AS articles, min(published) AS first, max(published) AS last,"
+        " max(title) AS title FROM articles WHERE story IS NOT NULL GROUP BY story"
+        " ORDER BY articles DESC, last DESC LIMIT ?", (limit,))]
+    return {"stories_table": _stories_table(con) is not None, "stories": rows}
+
+
+def story(con: sqlite3.Connection, story_id: str, *, limit: int = 500) -> dict[str, Any] | None:
+    info: dict[str, Any] | None = None
+    if _stories_table(con):
+        cols = [r["name"] for r in con.execute("PRAGMA table_info(stories)")]
+        keycol = "id" if "id" in cols else ("story" if "story" in cols else None)
+        if keycol:
+            row = con.execute(f'SELECT * FROM stories WHERE "{keycol}" = ?', (story_id,)).fetchone()
+            if row is not None:
+                # shown as stored: the stories stage owns that table's columns
+                info = {k: row[k] for k in row.keys() if not isinstance(row[k], bytes)}
+    articles = [dict(r) for r in con.execute(
+        "SELECT id, title, source, published, duplicate_of FROM articles WHERE story = ?"
+        " ORDER BY published, rowid LIMIT ?", (story_id, limit))]
+    if info is None and not articles:
+        return None
+    ids = [a["id"] for a in articles]
+    statements: list[dict[str, Any]] = []
+    dates: list[dict[str, Any]] = []
+    if ids:
+        marks = ",".join("?" * len(ids))
+        statements = [_quote(r) for r in con.execute(
+            "SELECT q.*, a.title, a.published, a.source FROM quotes q JOIN articles a ON a.id = q.article_id"
+            f" WHERE q.article_id IN ({marks}) ORDER BY a.published, q.article_id, q.start LIMIT 500", ids)]
+        dates = [dict(r) for r in con.execute(
+            "SELECT d.value, d.text, d.article_id, a.title FROM dates d JOIN articles a ON a.id = d.article_id"
+            f" WHERE d.article_id IN ({marks}) AND d.value IS NOT NULL ORDER BY d.value, a.published LIMIT 500",
+            ids)]
+    return {"id": story_id, "story": info, "articles": articles, "statements": statements,
+            "dates": dates}
+
+
+# -- overview -----------------------------------------------------------------------------
+
+def overview(path: str) -> dict[str, Any]:
+    """What the store holds (the home page); cached until the database changes."""
+    return _overview_cached(path, _stamp(path))
+
+
+@lru_cache(maxsize=8)
+def _overview_cached(path: str, stamp: tuple[float, ...]) -> dict[str, Any]:
+    with connect(path) as con:
+        return _overview(con)
+
+
+def _overview(con: sqlite3.Connection) -> dict[str, Any]:
+    q = con.execute
+    return {
+        "articles": q("SELECT count(*) FROM articles").fetchone()[0],
+        "published": dict(q("SELECT min(published) AS first, max(published) AS last FROM articles").fetchone()),
+        "top_speakers": [dict(r) for r in q(
+            "SELECT coalesce(speaker_id, 'norm:' || rnorm(speaker_text)) AS id,"
+            " coalesce(max(speaker_name), max(speaker_text)) AS name, count(*) AS quotes FROM quotes"
+            " WHERE speaker_text IS NOT NULL GROUP BY 1 ORDER BY quotes DESC LIMIT 15")],
+        "top_entities": [dict(r) for r in q(
+            "SELECT coalesce(kb_id, 'norm:' || norm) AS id, coalesce(max(name), max(text)) AS name,"
+            " max(type) AS type, count(*) AS mentions FROM entities GROUP BY 1 ORDER BY mentions DESC LIMIT 15")],
+        "sources": [dict(r) for r in q(
+            "SELECT source, count(*) AS articles FROM articles GROUP BY source ORDER BY articles DESC LIMIT 20")],
+        "quotes": q("SELECT count(*) FROM quotes").fetchone()[0],
+        "entities": q("SELECT count(*) FROM entities").fetchone()[0],
+        "places": q("SELECT count(*) FROM places").fetchone()[0],
+        "has_stories": q("SELECT 1 FROM articles WHERE story IS NOT NULL LIMIT 1").fetchone() is not None,
+    }
+
+
+def to_json(obj: Any) -> str:
+    return json.dumps(obj, ensure_ascii=False)

@@ -1,0 +1,71 @@
+// Draws the places of a page on an offline world map: Natural Earth countries (vendored
+// world-atlas TopoJSON) projected with d3-geo. No tiles, no network beyond this server.
+(function () {
+  "use strict";
+  var fig = document.getElementById("map");
+  var src = document.getElementById("map-data");
+  if (!fig || !src || !window.d3 || !window.topojson) return;
+  var points = JSON.parse(src.textContent || "[]");
+  var svg = fig.querySelector("svg");
+  var W = 960, H = 520, NS = "http://www.w3.org/2000/svg";
+  svg.setAttribute("viewBox", "0 0 " + W + " " + H);
+
+  function el(name, attrs, parent) {
+    var e = document.createElementNS(NS, name);
+    for (var k in attrs) e.setAttribute(k, attrs[k]);
+    (parent || svg).appendChild(e);
+    return e;
+  }
+
+  fetch("/static/vendor/world-atlas/countries-110m.json").then(function (r) {
+    if (!r.ok) throw new Error("world map " + r.status);
+    return r.json();
+  }).then(function (world) {
+    var land = topojson.feature(world, world.objects.countries);
+    var projection = d3.geoMercator();
+    // frame the points (padded, at least ~25 degrees wide); the whole world when there are none
+    if (points.length) {
+      var lons = points.map(function (p) { return p.lon; }), lats = points.map(function (p) { return p.lat; });
+      var x0 = Math.min.apply(null, lons), x1 = Math.max.apply(null, lons);
+      var y0 = Math.min.apply(null, lats), y1 = Math.max.apply(null, lats);
+      var pad = Math.max(6, (x1 - x0) * 0.15, (y1 - y0) * 0.15);
+      var cx = (x0 + x1) / 2, cy = (y0 + y1) / 2;
+      var hw = Math.max(12.5, (x1 - x0) / 2 + pad), hh = Math.max(7, (y1 - y0) / 2 + pad);
+      var frame = {type: "MultiPoint", coordinates: [
+        [Math.max(-180, cx - hw), Math.max(-80, cy - hh)], [Math.min(180, cx + hw), Math.min(84, cy + hh)]]};
+      projection.fitExtent([[10, 10], [W - 10, H - 10]], frame);
+    } else {
+      projection.fitExtent([[10, 10], [W - 10, H - 10]], {type: "Sphere"});
+    }
+    var path = d3.geoPath(projection);
+    el("rect", {"class": "sphere", x: 0, y: 0, width: W, height: H});
+    var g = el("g", {"class": "countries"});
+    land.features.forEach(function (f) {
+      var d = path(f);
+      if (d) {
+        var p = el("path", {"class": "land", d: d}, g);
+        el("title", {}, p).textContent = (f.properties && f.properties.name) || "";
+      }
+    });
+    var maxN = Math.max.apply(null, points.map(function (p) { return p.mentions; }).concat([1]));
+    var gp = el("g", {"class": "points"});
+    points.slice().sort(function (a, b) { return b.mentions - a.mentions; }).forEach(function (p, i) {
+      var xy = projection([p.lon, p.lat]);
+      if (!xy || xy[0] < 0 || xy[0] > W || xy[1] < 0 || xy[1] > H) return;
+      var a = el("a", {href: p.href}, gp);
+      var c = el("circle", {"class": "pt", cx: xy[0].toFixed(1), cy: xy[1].toFixed(1),
+        r: (4 + 10 * Math.sqrt(p.mentions / maxN)).toFixed(1), "data-name": p.name || p.text || ""}, a);
+      el("title", {}, c).textContent = (p.text || "") + (p.name && p.name !== p.text ? " — " + p.name : "") +
+        " (" + p.mentions + ")";
+      if (i < 12) {
+        var t = el("text", {"class": "label", x: (xy[0] + 8).toFixed(1), y: (xy[1] + 4).toFixed(1)}, gp);
+        t.textContent = p.text || p.name || "";
+      }
+    });
+    fig.setAttribute("data-state", "ready");
+    fig.setAttribute("data-points", String(gp.querySelectorAll("circle").length));
+  }).catch(function (err) {
+    fig.setAttribute("data-state", "error");
+    fig.setAttribute("title", String(err));
+  });
+})();
