@@ -41,8 +41,9 @@ log = logging.getLogger(__name__)
 END_PUNCT = {".", "!", "?", "؟", "…"}
 COMMAS = {"،", ",", "؛", ";"}
 MARKS = {'"', "«", "»", "“", "”", "'", "(", ")", "[", "]", ":", "-", "–", "—", "/"}
-# the types whose verbal noun's genitive names who suffers the action (اغتيال X)
-PATIENT_GENITIVE = {"ASSAULT", "COERCE", "SANCTION", "CONCEDE"}
+# the types whose verbal noun's genitive names who acts (انسحاب X، زيارة X، لقاء X); for
+# the others (transitive actions) it names who is acted upon (اغتيال X، دعم X، إدانة X)
+ACTOR_GENITIVE = {"CONSULT", "RETREAT", "PROTEST", "AGREE", "COOPERATE", "MOBILIZE"}
 # dyadic, symmetric types: "X and Y met" (actor/target order carries no meaning)
 SYMMETRIC = {"CONSULT", "AGREE", "COOPERATE"}
 _TARGET_PREPS = {normalize(w) for w in ("على", "ضد", "مع", "إلى", "الى", "بحق", "تجاه", "نحو",
@@ -127,8 +128,11 @@ class _Resolver:
                 log.debug("quotes resolver failed: %s", e)
                 spk = None
             if spk is not None and spk is not False:
-                return Arg(spk.start, spk.end, spk.text, spk.id, spk.name,
-                           self._ent_index(spk.start, spk.end))
+                arg = Arg(spk.start, spk.end, spk.text, spk.id, spk.name,
+                          self._ent_index(spk.start, spk.end))
+                if arg.ent < 0 and arg.id is None and a == b:
+                    arg = self._named_head(a) or arg
+                return arg
         for k in range(a, b + 1):
             if self.ent_at[k] >= 0:
                 return self.best(self.ent_at[k])
@@ -136,7 +140,32 @@ class _Resolver:
         text = self.doc.text[s:e]
         if len(text) > 3 and text[0] in "وف" and text[1:3] == "ال":
             s, text = s + 1, text[1:]
+        if a == b:
+            full = self._named_head(a)
+            if full is not None:
+                return full
         return Arg(s, e, text)
+
+    def _named_head(self, a: int) -> Arg | None:
+        """``الوزارة`` -> the fuller phrase it abbreviates earlier in the article
+        (``وزارة الخارجية العراقية``): the last one with that head and a modifier."""
+        w = normalize(self.toks[a].text)
+        if len(w) > 3 and w[0] in "وف":
+            w = w[1:]
+        if not w.startswith("ال") or len(w) < 5:
+            return None
+        head = w[2:]
+        for k in range(a - 1, -1, -1):
+            nk = normalize(self.toks[k].text)
+            if nk in (head, "و" + head) and k + 1 < len(self.toks):
+                e = k
+                while e + 1 < len(self.toks) and e - k < 4 and \
+                        normalize(self.toks[e + 1].text).startswith(("ال", "لل")):
+                    e += 1
+                if e > k:
+                    s = self.toks[k].start + (1 if nk[0] == "و" and nk != head else 0)
+                    return Arg(s, self.toks[e].end, self.doc.text[s:self.toks[e].end])
+        return None
 
     def left_subject(self, i: int) -> tuple[int, int] | None:
         if self.qx is None:
@@ -409,8 +438,6 @@ class EventExtractor:
             w = self.norms[j]
             if w in END_PUNCT or w in _STOP:
                 return None
-            if self.lex.forms.get(w) and self.ent_at[j] < 0:
-                return None
             ph = self._np(j, limit)
             if ph is not None and self.ent_at[ph[0]] < 0 and not (
                     bare(self.norms[ph[0]]) in self.lex.actor_heads):
@@ -420,6 +447,8 @@ class EventExtractor:
                     ph = None
             if ph is not None:
                 return ph
+            if self.lex.forms.get(w):
+                return None
             if w in COMMAS or w in MARKS or w in _SKIP_AFTER_VERB or self._in_date(j):
                 j += 1
                 continue
@@ -492,25 +521,36 @@ class EventExtractor:
                 obj = self._after(j, lim, skip_preps=True)
         else:
             # verbal noun (or participle)
-            nxt = self.norms[j + 1] if j + 1 < len(self.toks) and self.sent[j + 1] == s else ""
             k = j + 1
-            if nxt and (self.norms[k] in ("الهاتفي", "الهاتفيه", "الرسمي", "الرسميه",
-                                          "الجويه", "جويه", "صاروخي", "الصاروخي", "الوحشي")
-                        or self.norms[k] in ("هاتفي", "هاتفيه", "رسميه", "رسمي")):
+            n = len(self.toks)
+            # one modifier may come between: الاتصال الهاتفي بين، لقاء القمة بين
+            if k < n and self.sent[k] == s and self.norms[k] != "بين" and \
+                    self.norms[k].startswith("ال") and self.ent_at[k] < 0 and \
+                    k + 1 < n and self.norms[k + 1] == "بين":
                 k += 1
-            if k < len(self.toks) and self.norms[k] == "بين" and self.sent[k] == s:
+            elif k < n and self.sent[k] == s and self.ent_at[k] < 0 and self.norms[k] in (
+                    "الهاتفي", "الهاتفيه", "هاتفي", "هاتفيه", "الرسمي", "الرسميه", "رسمي",
+                    "رسميه", "الجويه", "جويه", "صاروخي", "الصاروخي", "الوحشي", "المشترك"):
+                k += 1
+            if k < n and self.norms[k] == "بين" and self.sent[k] == s:
                 subj = self._after(k, k + 6, skip_preps=False)
                 if subj is not None:
                     obj = self._coordinated(subj[1], subj[1] + 6)
+            elif k < n and self.norms[k] == "من" and self.sent[k] == s and \
+                    bare(self.norms[i]).startswith("م"):
+                # a passive participle: المدعومين من إيران (the agent after من, the
+                # patient is what it describes, right before it)
+                subj = self._after(k, k + 4, skip_preps=False)
+                obj = self._before(i)
             elif d.form.kind == PART:
                 obj = self._after(j, lim, skip_preps=True)
             else:
-                gen = self._np(k, k) if k < len(self.toks) and self.sent[k] == s and \
-                    not _has_prep(self.norms[k]) else None
-                if gen is not None and (d.type in PATIENT_GENITIVE) and not d.form.suffix:
+                gen = self._np(k, k) if k < n and self.sent[k] == s and \
+                    not _has_prep(self.norms[k]) and not d.form.suffix else None
+                if gen is not None and d.type not in ACTOR_GENITIVE:
                     obj = gen
                     subj = self._by_agent(gen[1], lim)
-                elif gen is not None and not d.form.suffix:
+                elif gen is not None:
                     subj = gen
                     obj = self._after(gen[1], gen[1] + 6, skip_preps=True)
                 else:
@@ -523,7 +563,9 @@ class EventExtractor:
                 co = self._coordinated(subj[1], subj[1] + 8)
                 if co is not None:
                     obj = co
-        else:
+        elif d.form.kind != NOUN or d.type in self.lex.speech_types or d.type in ACTOR_GENITIVE:
+            # a noun with no agent of its own (مقتل، إدانة دولية) keeps none, unless it is
+            # a speech act, whose agent is the one speaking
             d.implicit_actor = True
             d.actor = self._implicit_actor(d, drafts)
         if d.form.suffix and obj is None:
@@ -545,7 +587,7 @@ class EventExtractor:
         first = self.sent_first.get(self.sent[i], 0)
         k = i - 1
         while k >= first and (self.norms[k] in self.lex.negators or self.norms[k] in MARKS or
-                              self.norms[k] in COMMAS or self.norms[k] in (
+                              self.norms[k] in (
                                   "قد", "وقد", "كان", "كانت", "وكان", "وكانت", "سوف")):
             k -= 1
         if k < first:
@@ -576,6 +618,19 @@ class EventExtractor:
                 return None
             if not w.startswith(("ال", "لل")):
                 return None
+        return None
+
+    def _before(self, i: int) -> tuple[int, int] | None:
+        """The participant right before token ``i`` (the noun a participle describes)."""
+        k = i - 1
+        first = self.sent_first.get(self.sent[i], 0)
+        if k >= first and self.norms[k] in COMMAS:
+            k -= 1
+        if k >= first and self.ent_at[k] >= 0:
+            return self._ent_range(k)
+        for a in range(k, max(first, k - 3) - 1, -1):
+            if bare(self.norms[a]) in self.lex.actor_heads:
+                return a, k
         return None
 
     def _by_agent(self, b: int, limit: int) -> tuple[int, int] | None:
@@ -616,6 +671,12 @@ class EventExtractor:
 
     def _implicit_actor(self, d: _Draft, drafts: list[_Draft]) -> Arg | None:
         doc = self.doc
+        s = self.sent[d.i]
+        if d.form.kind == PART:
+            # مطالبة، شاكرا، داعية: the subject of the sentence's main verb
+            for o in reversed(drafts):
+                if o.i < d.i and self.sent[o.i] == s and o.actor is not None:
+                    return o.actor
         if d.quote is not None:
             spk = doc.quotes[d.quote].speaker
             if spk is not None:

@@ -164,6 +164,7 @@ def load() -> Lexicon:
             forms = verb_forms(v.get("perf"), v.get("imperf"), v.get("part"))
             forms += [(f, IMPERF if f[0] in "يتسل" else VERB) for f in v.get("forms", ())]
             forms += [(f, PART) for f in v.get("parts", ())]
+            excluded = {normalize(x) for x in v.get("exclude", ())}
             for f, kind in forms:
                 variants = [(f, False)]
                 if v.get("suffix") and kind != PART:
@@ -172,7 +173,8 @@ def load() -> Lexicon:
                         variants += [(f + "ت" + s, True) for s in _OBJ]
                 for g, suf in variants:
                     for surf, cl in _clitics(g, False, False):
-                        _add(lex, surf, Form(entry, kind, cl, suf, False))
+                        if normalize(surf) not in excluded:
+                            _add(lex, surf, Form(entry, kind, cl, suf, False))
         for n in spec.get("nouns", ()):
             entry = Entry(typ, n["forms"][0], _norms(n.get("need", [])),
                           _norms(n.get("need_not", [])),
