@@ -164,12 +164,14 @@ def load_jsonl(p: Path) -> list[dict[str, Any]]:
         return [json.loads(line) for line in f if line.strip()]
 
 
-def build_runner(oracle: bool) -> tuple[Callable[[Article, dict[str, Any]], Doc], Any, str]:
+def build_runner(oracle: bool, no_entities: bool = False
+                 ) -> tuple[Callable[[Article, dict[str, Any]], Doc], Any, str]:
     """A function article -> Doc, the quotes stage callable, and a description of the mode."""
     from rasid.stages.quotes import make_quotes
 
     qstage = make_quotes()
-    if not oracle:
+    reason = "no entities requested" if no_entities else "oracle entities requested"
+    if not oracle and not no_entities:
         try:
             from rasid.pipeline import Pipeline
 
@@ -186,13 +188,11 @@ def build_runner(oracle: bool) -> tuple[Callable[[Article, dict[str, Any]], Doc]
             return run_full, qstage, "full pipeline: " + " -> ".join(names)
         except Exception as e:  # noqa: BLE001 - fall back to the stages that exist
             reason = f"{type(e).__name__}: {e}"
-    else:
-        reason = "oracle entities requested"
     from rasid.stages.text import make_text
 
     text = make_text()
     ents = None
-    if not oracle:
+    if not oracle and not no_entities:
         try:
             from rasid.stages.entities import make_entities  # type: ignore[import-not-found]
 
@@ -217,14 +217,15 @@ def build_runner(oracle: bool) -> tuple[Callable[[Article, dict[str, Any]], Doc]
         return doc
 
     mode = ("text + gold entities (oracle)" if oracle else
-            "text + " + ("entities" if ents else "no entities")) + f"  [{reason}]"
+            "text + " + ("entities stage" if ents else "no entities")) + f"  [{reason}]"
     return run_fallback, qstage, mode
 
 
 def evaluate(sets: Sequence[str] = ("dev", "seeds"), oracle: bool = False,
-             shared: Path | None = None) -> tuple[Score, dict[str, Any], list[Doc]]:
+             shared: Path | None = None, no_entities: bool = False
+             ) -> tuple[Score, dict[str, Any], list[Doc]]:
     root = (shared or shared_dir()) / "data" / "gold"
-    run, qstage, mode = build_runner(oracle)
+    run, qstage, mode = build_runner(oracle, no_entities)
     score = Score()
     docs: list[Doc] = []
     golds: list[dict[str, Any]] = []
@@ -262,13 +263,15 @@ def main(argv: Sequence[str] | None = None) -> int:
                     help="gold set(s) to use (default: dev and seeds)")
     ap.add_argument("--oracle-entities", action="store_true",
                     help="give the stage the gold entity mentions instead of running NER")
+    ap.add_argument("--no-entities", action="store_true",
+                    help="run without NER (speakers taken from the text alone)")
     ap.add_argument("--shared", type=Path, help="the shared folder (default: ../shared or $RASID_SHARED)")
     ap.add_argument("--json", action="store_true", help="print the summary as JSON")
     ap.add_argument("-v", "--verbose", action="store_true", help="list misses, false alarms, wrong speakers")
     args = ap.parse_args(argv)
     try:
         score, info, _ = evaluate(tuple(args.set or ("dev", "seeds")), args.oracle_entities,
-                                  args.shared)
+                                  args.shared, args.no_entities)
     except FileNotFoundError as e:
         print(f"rasid eval quotes: {e} (set RASID_SHARED or pass --shared)", file=sys.stderr)
         return 2

@@ -605,7 +605,7 @@ class QuoteExtractor:
             ctx.consumed.add(r)
         self._emit(ctx, ctx.toks[j].start, ctx.toks[end_tok].end, "indirect", i, cue_j, spk)
 
-    def _np_end(self, ctx: _Ctx, j: int, limit: int) -> int:
+    def _np_end(self, ctx: _Ctx, j: int, limit: int, clitic: bool = False) -> int:
         """Index after the noun phrase that starts at ``j`` (a shallow chunker).
 
         An entity; else a head word and what can only be its modifiers: words with the
@@ -624,12 +624,13 @@ class QuoteExtractor:
         else:
             if j in ctx.open_at and ctx.open_at[j] - j <= 6:
                 return ctx.open_at[j] + 1
-            h = _bare(norms[j])
+            h = _bare(norms[j][1:] if clitic else norms[j])
             head_known = h in lex.titles_b or h in lex.unnamed_b or h in lex.institutions_b or \
                 h in {_bare(x) for x in lex.document_nouns}
             j += 1
         # a sound plural in -ون/-ين cannot head a construct ("مؤرخين استمرت")
-        prev_bare_noun = head_known and not norms[j - 1].endswith(("ين", "ون"))
+        prev_bare_noun = head_known and not norms[j - 1].endswith(("ين", "ون")) and \
+            not (clitic and norms[j - 1].startswith("لل"))
         while j < limit and ctx.sent[j] == ctx.sent[j - 1]:
             w = norms[j]
             if w in PUNCT or w in ALL_MARKS and j not in ctx.open_at:
@@ -824,11 +825,8 @@ class QuoteExtractor:
         a = j
         if a >= n or ctx.sent[a] != ctx.sent[i] or norms[a] in PUNCT:
             return None
-        if char_start is not None and ctx.ent_at[a] < 0:
-            # للعديد من المصادر، لصحيفة X: chunk from the word after ل
-            j = self._np_end(ctx, a, a + 10)
-        else:
-            j = self._np_end(ctx, a, a + 10)
+        # للعديد من المصادر، لصحيفة X: the head is the word after ل
+        j = self._np_end(ctx, a, a + 10, clitic=char_start is not None)
         while j < n and j in ctx.open_at and ctx.open_at[j] - j <= 5 and \
                 self._name_quote(ctx, j):
             j = ctx.open_at[j] + 1
@@ -961,9 +959,9 @@ class QuoteExtractor:
                         k += 1
                 continue
             ent_after = ctx.ent_at[t] >= 0 and ctx.toks[t].start < ctx.ents[ctx.ent_at[t]].start
-            if w.startswith("ل") and not w.startswith("ال") and \
-                    ((len(w) > 3 and ctx.ent_at[t] < 0) or ent_after or w[1:] in ctx.vocab) and \
-                    _bare(w[1:]) not in lex.titles_b:
+            if w.startswith("ل") and not w.startswith("ال") and _bare(w[1:]) not in lex.titles_b \
+                    and (ent_after or w[1:] in ctx.vocab or w.startswith("لل") or
+                         (ctx.ent_at[t] < 0 and _bare(w[1:]) in lex.institutions_b)):
                 # لبي بي سي، لصحيفة الحياة، للصحافيين: the addressee
                 k += 1
                 while k < L and (norms[region[k]].startswith("ال") or
@@ -1331,6 +1329,10 @@ class QuoteExtractor:
                     continue
                 if _bare(w) in titles:
                     k += 1
+                    continue
+                if not norms[a].startswith("ال") and w.endswith(("ي", "يه")) and len(w) >= 4 \
+                        and not norms[toks[k - 1]].startswith("ال"):
+                    k += 1  # an indefinite title and its adjective: مسؤول عسكري
                     continue
                 break
         name = [t for t in toks[k:] if norms[t] not in PUNCT]
