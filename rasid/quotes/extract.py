@@ -987,8 +987,8 @@ class QuoteExtractor:
                     b = region.index(ctx.open_at[t]) + 1 if ctx.open_at[t] in region else L
                     continue
                 break
-            if w in PUNCT or w in ALL_MARKS:
-                break
+            if w in PUNCT or w in ALL_MARKS or (b > a and w in ("ل", "ب")):
+                break  # ... لـ "العربية.نت": the addressee
             if b > a and (w in lex.adjuncts or w in lex.complementizers) and ctx.ent_at[t] < 0:
                 break
             if b > a and w.startswith("ل") and not w.startswith("ال") and len(w) > 2 and \
