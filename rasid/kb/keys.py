@@ -77,7 +77,9 @@ def clitic_variants_strip(key: str, min_rest: int = 3) -> list[tuple[str, int]]:
             rest = key[len(p):]
             if p.endswith("ال") or p.endswith("لل"):
                 # the article stays in the span: strip the clitic letters before it
-                out.append(("ال" + rest, len(p) - 2 if p.endswith("ال") else len(p) - 1))
+                # "للولايات" keeps its لل (ل + ال without its alef): the span must stay
+                # an exact substring, so only a و/ف before it is cut
+                out.append(("ال" + rest, len(p) - 2))
             else:
                 out.append((rest, len(p)))
     if key.startswith("ل") and not key.startswith("ال") and len(key) > 4:

@@ -211,6 +211,7 @@ class Linker:
         self.scan_keys: dict[str, int] = {}
         self.scan_prefixes: set[str] = set()
         self.scan_max = 1
+        self._start_cache: dict[str, tuple[tuple[str, int], ...]] = {}
         for i, e in enumerate(self.entries):
             if e.prio < SCAN_PRIO or (e.src == "template" and e.prio < 800):
                 continue
@@ -220,8 +221,9 @@ class Linker:
                 c = compact(k)
                 if not c or len(words) > 8:
                     continue
-                if len(words) == 1 and (c in stop or c in self.nisba or len(c) < 4
-                                        or e.prio < 950):
+                if len(words) == 1 and (c in stop or c in self.nisba
+                                        or len(c) < (3 if c.isascii() else 4)
+                                        or e.prio < (600 if e.type == "LOC" else 950)):
                     continue
                 old = self.scan_keys.get(c)
                 if old is None or self.entries[old].prio < e.prio:
@@ -232,31 +234,50 @@ class Linker:
                     self.scan_prefixes.add(acc)
                 self.scan_max = max(self.scan_max, len(words))
 
+    def _starts(self, text: str) -> tuple[tuple[str, int], ...]:
+        """Keys a match may start with at a token (the token, or the token without a
+        proclitic), kept only when they begin some scanned name; cached per word."""
+        got = self._start_cache.get(text)
+        if got is None:
+            k0 = compact(name_key(text))
+            cands = [(k0, 0)]
+            if k0[:1] in _CLITIC_FIRST:
+                cands += [(compact(v), n) for v, n in clitic_variants_strip(k0)]
+            got = tuple((k, n) for k, n in cands
+                        if k and (k in self.scan_keys or k in self.scan_prefixes))
+            if len(self._start_cache) > 200000:
+                self._start_cache.clear()
+            self._start_cache[text] = got
+        return got
+
     def scan(self, tokens: Sequence[Token]) -> list[tuple[int, int, int, KBEntry]]:
         """KB names in a token sequence: ``(first_token, last_token, clitic_chars, entry)``,
         longest match first, left to right, no overlaps."""
         out: list[tuple[int, int, int, KBEntry]] = []
-        keys, prefixes, n = self.scan_keys, self.scan_prefixes, len(tokens)
+        keys, prefixes = self.scan_keys, self.scan_prefixes
+        texts = [t.text for t in tokens]
+        n = len(texts)
+        limit = self.scan_max + 2
+        cache = self._start_cache
         i = 0
         while i < n:
-            t0 = tokens[i].text
+            starts = cache.get(texts[i])
+            if starts is None:
+                starts = self._starts(texts[i])
+            if not starts:
+                i += 1
+                continue
             best: tuple[int, int, int] | None = None
-            k0 = compact(name_key(t0))
-            starts = [(k0, 0)]
-            if k0[:1] in _CLITIC_FIRST:
-                starts += [(compact(v), s) for v, s in clitic_variants_strip(k0)]
             for acc, strip in starts:
-                if not acc:
-                    continue
                 if acc in keys and (best is None or best[0] < i):
                     best = (i, keys[acc], strip)
                 j = i
-                while acc in prefixes and j + 1 < n and j - i < self.scan_max + 2:
+                while acc in prefixes and j + 1 < n and j - i < limit:
                     j += 1
-                    tj = tokens[j].text
+                    tj = texts[j]
                     if tj in ("_", "-", "ـ"):
                         continue
-                    kj = compact(name_key(tj))
+                    kj = _ckey(tj)
                     if not kj:
                         break
                     acc += kj
@@ -297,6 +318,11 @@ class Linker:
 
     def __len__(self) -> int:
         return len(self.entries)
+
+
+@lru_cache(maxsize=100000)
+def _ckey(text: str) -> str:
+    return compact(name_key(text))
 
 
 def _add(d: dict[str, list[int]], k: str, i: int) -> None:
