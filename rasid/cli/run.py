@@ -26,8 +26,13 @@ class RunResult:
 
 def run(paths: Iterable[str], pipeline: Pipeline, *, store: Store | None, out: IO[str] | None,
         published: str | None = None, skip_known: bool = False, keep_docs: bool = False,
-        quiet: bool = False, batch_size: int = 64) -> RunResult:
+        quiet: bool = False, batch_size: int = 64, stories: bool = True) -> RunResult:
     res = RunResult()
+    tracker = None
+    if stories:  # duplicate_of and story, incrementally over what the store holds
+        from rasid.stories.tracker import StoryTracker
+
+        tracker = StoryTracker(store)
 
     def reject(where: str, reason: str) -> None:
         err = InputError(where, reason)
@@ -56,11 +61,17 @@ def run(paths: Iterable[str], pipeline: Pipeline, *, store: Store | None, out: I
     from rasid.cli.progress import progress
 
     def emit(doc: Doc) -> None:
+        if tracker is not None:
+            tracker.assign(doc)
         if store is not None:
             if store.add(doc):
                 res.stored += 1
+                if tracker is not None:
+                    tracker.added(doc)
             else:
                 res.skipped += 1
+                if tracker is not None:
+                    tracker.skipped(doc)
         if out is not None:
             out.write(json.dumps(doc.to_dict(), ensure_ascii=False))
             out.write("\n")
@@ -68,6 +79,10 @@ def run(paths: Iterable[str], pipeline: Pipeline, *, store: Store | None, out: I
             res.docs.append(doc)
 
     docs = pipeline.pipe(articles(), batch_size=batch_size, on_error=on_error)
-    for doc in progress(docs, quiet=quiet, desc="analyzing"):
-        emit(doc)
+    try:
+        for doc in progress(docs, quiet=quiet, desc="analyzing"):
+            emit(doc)
+    finally:
+        if tracker is not None:
+            tracker.close()
     return res

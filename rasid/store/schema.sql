@@ -76,3 +76,36 @@ CREATE TABLE rejected (
 -- proclitics split off), kept in step with articles by the store
 CREATE VIRTUAL TABLE articles_fts USING fts5(title, text,
                                             tokenize='unicode61 remove_diacritics 2');
+
+-- migration: 2
+-- stories (rasid/stories): near-duplicate fingerprints, story clusters and membership.
+-- A duplicate group is every article whose articles.duplicate_of is the group's first
+-- (earliest stored) article, plus that article: see the duplicate_groups view.
+CREATE TABLE fingerprints (
+    article_id TEXT PRIMARY KEY,
+    seq INTEGER NOT NULL,               -- insertion order: the earliest of a group is its root
+    sig BLOB NOT NULL,                  -- MinHash signature, 128 x uint32 little-endian
+    duplicate_of TEXT,                  -- root of its group, or NULL
+    similarity REAL                     -- estimated Jaccard with the matched article
+);
+CREATE VIEW duplicate_groups AS
+    SELECT coalesce(duplicate_of, id) AS group_id, id AS article_id, source, published
+    FROM articles;
+CREATE INDEX articles_duplicate_of ON articles(duplicate_of);
+CREATE INDEX articles_story ON articles(story);
+
+CREATE TABLE stories (
+    id TEXT PRIMARY KEY,                -- "s-" + the id of its first article
+    label TEXT,                         -- top entities and keywords
+    first TEXT, last TEXT,              -- earliest and latest publication date of its articles
+    size INTEGER NOT NULL DEFAULT 0,    -- articles (duplicates included)
+    state TEXT NOT NULL,                -- JSON: centroid, entities, term surfaces (rasid.stories.cluster)
+    updated TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%SZ', 'now'))
+);
+CREATE TABLE story_members (
+    story_id TEXT NOT NULL,
+    article_id TEXT NOT NULL PRIMARY KEY,
+    score REAL,                         -- similarity that made it join (1 for the first, dup for duplicates)
+    via TEXT                            -- new | similar | duplicate
+);
+CREATE INDEX story_members_story ON story_members(story_id);
