@@ -482,6 +482,11 @@ def common_words(shared: Path, curated_dir: Path) -> set[str]:
     """One-word names that are also ordinary words: the curated list plus every word that
     ANERcorp (train split) tags O at least twice and more often than as a name."""
     out = set()
+    allow = set()
+    p = curated_dir / "scan_allow.txt"
+    if p.exists():
+        allow = {ln.strip() for ln in p.read_text(encoding="utf-8").splitlines()
+                 if ln.strip() and not ln.startswith("#")}
     p = curated_dir / "scan_stop.txt"
     if p.exists():
         out |= {ln.strip() for ln in p.read_text(encoding="utf-8").splitlines()
@@ -498,7 +503,7 @@ def common_words(shared: Path, curated_dir: Path) -> set[str]:
                 d = o if tag.strip() == "O" else ent
                 d[tok] = d.get(tok, 0) + 1
         out |= {w for w, n in o.items() if n >= 2 and n > ent.get(w, 0) and is_arabic_name(w)}
-    return out
+    return out - allow
 
 
 def write_lines(path: Path, lines: Iterable[str], header: str) -> None:
@@ -529,7 +534,22 @@ def build(shared: Path, curated_dir: Path = CURATED_DIR) -> KB:
     if extra.exists():
         nisba |= {ln.strip() for ln in extra.read_text(encoding="utf-8").splitlines()
                   if ln.strip() and not ln.startswith("#")}
-    kb.nisba = sorted(nisba)
+    adj_country: dict[str, str] = {}
+    by_en = {e.name.lower(): e for e in countries.values()}
+    for e in countries.values():
+        for a in e.en:
+            by_en.setdefault(a.lower(), e)
+    for cen, recs in sorted(adj_by_country.items()):
+        c = by_en.get(cen)
+        if c is None:
+            continue
+        for rec in recs:
+            for k in ("male", "males", "female", "females", "the_male", "the_female"):
+                v = rec.get(k, "")
+                if v and " " not in v:
+                    for f in (v, v.replace("أمريك", "أميرك")):
+                        adj_country.setdefault(f, c.id)
+    kb.nisba = sorted(f"{n}\t{adj_country[n]}" if n in adj_country else n for n in nisba)
     kb.scan_stop = sorted(common_words(shared, curated_dir))
     return kb
 

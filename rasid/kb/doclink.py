@@ -155,7 +155,7 @@ def link_doc(doc: Doc, linker: Linker | None = None, drop_adjectives: bool = Tru
 
     # countries the article talks about, for place disambiguation
     countries = {m.match.entry.country for m in ms
-                 if m.match is not None and m.match.entry.type == "LOC" and m.match.entry.country}
+                 if m.match is not None and m.match.entry.is_country and m.match.entry.country}
     for m in ms:
         e0 = m.match.entry if m.match is not None else None
         if e0 is None or not e0.id.startswith("geonames:") or e0.country in countries:
@@ -284,17 +284,15 @@ def _covers(need: list[str], have: list[str]) -> bool:
     return all(w in hs for w in need)
 
 
-def resolve_title(doc: Doc, start: int, end: int, window: int = 80) -> Entity | None:
+def resolve_title(doc: Doc, start: int, end: int) -> Entity | None:
     """The named person a title phrase (``وزير الخارجية الروسي``, ``الرئيس الأمريكي``,
     ``الوزير``) at ``doc.text[start:end]`` refers to, or None.
 
-    1. the nearest PER entity before ``start`` whose surrounding text (``window``
-       characters before it, or the words right after it) carries every word of the
-       title (``وزير الخارجية الروسي سيرغي لافروف`` ... ``الوزير``);
+    1. the nearest PER entity before ``start`` whose title slot (the words right before
+       it in its sentence, or an apposition after it) carries every word of the title
+       (``وزير الخارجية الروسي سيرغي لافروف`` ... ``الوزير``);
     2. else a PER entity of the article whose curated KB entry lists a title with
        every word of the phrase (``الرئيس الأمريكي`` -> Donald Trump when he is named);
-    3. else, for a bare head word (``الوزير``, ``الرئيس``), the nearest preceding PER
-       entity whose context has that head.
     Returns the most specific (longest) mention of the chosen person's group.
     """
     need = _title_words(doc.text[start:end])
@@ -311,20 +309,28 @@ def resolve_title(doc: Doc, start: int, end: int, window: int = 80) -> Entity | 
         return max(same, key=lambda x: (len(x.text), -x.start))
 
     before = [e for e in pers if e.end <= start]
-    for e in reversed(before):
-        ctx = doc.text[max(0, e.start - window):e.start] + " " + doc.text[e.end:e.end + window // 2]
-        if _covers(need, _title_words(ctx)):
+    for k in range(len(before) - 1, -1, -1):
+        e = before[k]
+        if _covers(need, _title_words(_context(doc, e, before[k - 1] if k else None))):
             return best_of(e)
     lk = get_linker()
     for e in before + [e for e in pers if e.start >= end]:
         entry = lk.get(e.id) if e.id else None
         if entry is not None and any(_covers(need, _title_words(t)) for t in entry.titles):
             return best_of(e)
-    if len(need) == 1:
-        head = need[0]
-        for e in reversed(before):
-            ctx = doc.text[max(0, e.start - window):e.start]
-            if head in _title_words(ctx):
-                return best_of(e)
     return None
+
+
+def _context(doc: Doc, e: Entity, prev: Entity | None, n: int = 6) -> str:
+    """The title slot of a person mention: up to ``n`` words right before it (after the
+    previous person mention and within its sentence), and the apposition after it
+    (``لافروف، وزير الخارجية الروسي``)."""
+    s0 = doc.sentences[doc.sentence_of(e.start)][0] if doc.sentences else 0
+    lo = max(s0, prev.end if prev is not None else 0, e.start - 80)
+    before = doc.text[lo:e.start].split()[-n:]
+    after = ""
+    rest = doc.text[e.end:e.end + 80]
+    if rest.lstrip().startswith(("،", ",")):
+        after = " ".join(rest.lstrip()[1:].split()[:n])
+    return " ".join(before) + " " + after
 

@@ -113,13 +113,27 @@ class Linker:
         for s, ids in skel.items():
             if len({self.entries[i].id for i in ids}) == 1:
                 self.skel[s] = min(ids)
-        self.nisba: set[str] = {compact(name_key(n)) for n in nisba}
+        self.nisba: set[str] = set()
+        #: nationality adjective -> country entry (lines "adjective<TAB>country id")
+        self.adj_country: dict[str, int] = {}
+        for line in nisba:
+            adj, _, cid = line.partition("\t")
+            k = compact(name_key(adj))
+            self.nisba.add(k)
+            j = self._index_of(cid) if cid else None
+            if j is not None:
+                self.adj_country.setdefault(k, j)
         self._build_scan({compact(name_key(w)) for w in scan_stop})
         self.surname: dict[str, int] = {}
         for w, ids in surname.items():
             if (len({self.entries[i].id for i in ids}) == 1 and w not in given
                     and w not in self.exact and w not in self.nisba):
                 self.surname[w] = min(ids)
+
+    def _index_of(self, id: str) -> int | None:
+        if not hasattr(self, "_pos"):
+            self._pos = {e.id: i for i, e in enumerate(self.entries)}
+        return self._pos.get(id)
 
     # ------------------------------------------------------------------ lookups
 
@@ -159,6 +173,12 @@ class Linker:
                 seen.setdefault(e.id, e)
         return sorted(seen.values(), key=lambda e: (type is not None and e.type != type,
                                                     -e.prio))
+
+    def adjective_country(self, text: str) -> KBEntry | None:
+        """The country a nationality adjective refers to (``الإريتري`` -> Eritrea), for
+        callers that need it (titles, events); adjectives are never entity mentions."""
+        i = self.adj_country.get(compact(name_key(text)))
+        return self.entries[i] if i is not None else None
 
     def is_adjective(self, text: str) -> bool:
         """A nationality adjective (``الروسي``, ``الأمريكية``) that is no KB name."""

@@ -1,0 +1,144 @@
+"""The knowledge base and the alias linker, on names written for these tests."""
+
+from __future__ import annotations
+
+import gzip
+from pathlib import Path
+
+import pytest
+
+from rasid.kb import get_linker
+from rasid.kb.build import is_arabic_name, read_curated, title_case
+from rasid.kb.keys import clitic_variants, compact, drop_al, name_key, skeleton
+from rasid.kb.linker import KB_FILE, KBEntry, Linker, read_kb
+
+
+@pytest.fixture(scope="module")
+def lk() -> Linker:
+    return get_linker()
+
+
+def test_kb_file_is_small_and_complete() -> None:
+    assert KB_FILE.exists()
+    assert KB_FILE.stat().st_size < 30_000_000
+    entries = read_kb()
+    types = {e.type for e in entries}
+    assert {"PER", "ORG", "LOC"} <= types
+    assert len(entries) > 10_000
+    ids = [e.id for e in entries]
+    assert len(ids) == len(set(ids))
+
+
+def test_kb_is_sorted_and_deterministic() -> None:
+    with gzip.open(KB_FILE, "rt", encoding="utf-8") as fh:
+        ids = [ln.split("\t", 1)[0] for ln in fh if not ln.startswith("#")]
+    assert ids == sorted(ids)
+
+
+def test_keys() -> None:
+    assert name_key("أُسامة") == name_key("اسامه")
+    assert compact(name_key("عبد العزيز")) == compact(name_key("عبدالعزيز"))
+    assert name_key("حزب_الله") == name_key("حزب الله")
+    assert drop_al(name_key("الأسد")) == "اسد"
+    assert skeleton(name_key("ترامب")) == skeleton(name_key("ترمب"))
+    assert skeleton(name_key("سيرغي")) == skeleton(name_key("سيرجي"))
+    assert skeleton(name_key("بوتين")) == skeleton(name_key("بوتن"))
+    assert "واشنطن" in clitic_variants(name_key("وواشنطن"))
+    assert "الامم" in clitic_variants(name_key("للأمم"))
+
+
+def test_arabic_filter_and_title_case() -> None:
+    assert is_arabic_name("دمشق")
+    assert not is_arabic_name("ایران")  # Persian ye
+    assert not is_arabic_name("Damascus")
+    assert title_case("bashar al-assad") == "Bashar al-Assad"
+
+
+@pytest.mark.parametrize("text,typ,name", [
+    ("سيرغي لافروف", "PER", "Sergey Lavrov"),
+    ("سيرجي لافروف", "PER", "Sergey Lavrov"),
+    ("لافروف", "PER", "Sergey Lavrov"),
+    ("ترمب", "PER", "Donald Trump"),
+    ("دونالد ترامب", "PER", "Donald Trump"),
+    ("بوتن", "PER", "Vladimir Putin"),
+    ("فلاديمير بوتين", "PER", "Vladimir Putin"),
+    ("تيلرسون", "PER", "Rex Tillerson"),
+    ("إيمانويل ماكرون", "PER", "Emmanuel Macron"),
+    ("الأمم المتحدة", "ORG", "United Nations"),
+    ("داعش", "ORG", "Islamic State of Iraq and the Levant"),
+    ("تنظيم الدولة الإسلامية", "ORG", "Islamic State of Iraq and the Levant"),
+    ("أنصار الله", "ORG", "Houthis"),
+    ("جبهة النصرة", "ORG", "al-Nusra Front"),
+    ("وكالة الأنباء السعودية", "ORG", "Saudi Press Agency"),
+    ("فرانس برس", "ORG", "Agence France-Presse"),
+    ("الحكومة السورية", "ORG", "Government of Syria"),
+    ("وزارة الخارجية الروسية", "ORG", "Ministry of Foreign Affairs (Russia)"),
+    ("سورية", "LOC", "Syria"),
+    ("أميركا", "LOC", "United States"),
+    ("دمشق", "LOC", "Damascus"),
+    ("واشنطن", "LOC", "Washington, D.C."),
+    ("وواشنطن", "LOC", "Washington, D.C."),
+])
+def test_link(lk: Linker, text: str, typ: str, name: str) -> None:
+    e = lk.link(text, typ)
+    assert e is not None, text
+    assert e.name == name
+
+
+def test_adjectives_and_types(lk: Linker) -> None:
+    # nationality adjectives are not entities
+    assert lk.link("الروسي", "MISC") is None
+    assert lk.link("الأمريكية", "LOC") is None
+    assert lk.is_adjective("السورية")
+    # a country the NER called ORG still links (and is a LOC in the KB)
+    e = lk.link("روسيا", "ORG")
+    assert e is not None and e.type == "LOC"
+    # the type picks between two readings of one name
+    assert lk.link("الشرق الأوسط", "LOC").name == "Middle East"  # type: ignore[union-attr]
+    assert lk.link("الشرق الأوسط", "ORG").name == "Asharq Al-Awsat"  # type: ignore[union-attr]
+
+
+def test_places_have_coordinates(lk: Linker) -> None:
+    d = lk.link("دمشق", "LOC")
+    assert d is not None and d.id == "geonames:170654" and d.country == "SY"
+    assert d.lat == pytest.approx(33.51, abs=0.05) and d.lon == pytest.approx(36.29, abs=0.05)
+    s = lk.link("سوريا", "LOC")
+    assert s is not None and s.id == "Q858" and s.lat is not None  # the capital's point
+    # the larger city wins an ambiguous name
+    t = lk.link("طرابلس", "LOC")
+    assert t is not None and t.country == "LY"
+
+
+def test_unknown_names(lk: Linker) -> None:
+    assert lk.link("زيد عبيدات الخرابشة", "PER") is None
+    assert lk.link("", "PER") is None
+
+
+def test_surname_only_when_unambiguous() -> None:
+    lk = Linker([
+        KBEntry("a", "Ann Smith", "PER", ar=("آن سميث",), src="curated", prio=1000),
+        KBEntry("b", "Bob Smith", "PER", ar=("بوب سميث",), src="curated", prio=1000),
+        KBEntry("c", "Carl Jones", "PER", ar=("كارل جونز",), src="curated", prio=1000),
+    ])
+    assert lk.link("جونز", "PER").id == "c"  # type: ignore[union-attr]
+    assert lk.link("سميث", "PER") is None  # two curated Smiths
+
+
+def test_curated_rows_are_valid() -> None:
+    d = Path(__file__).resolve().parent.parent / "rasid" / "resources" / "kb" / "curated"
+    rows = [e for p in sorted(d.glob("*.tsv")) for e in read_curated(p)]
+    assert len(rows) > 500
+    for e in rows:
+        assert e.name and e.ar, e.id
+        assert e.id.startswith(("Q", "rasid:", "iso:", "geonames:")), e.id
+
+
+def test_build_reproducible(tmp_path: Path) -> None:
+    from tests.conftest import need_shared
+
+    need_shared("kb")
+    from rasid.kb.build import main
+
+    out = tmp_path / "kb.tsv.gz"
+    assert main(["-o", str(out)]) == 0
+    assert out.read_bytes() == KB_FILE.read_bytes(), "shipped KB is stale: run `rasid build kb`"
