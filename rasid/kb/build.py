@@ -355,7 +355,7 @@ def title_case(s: str) -> str:
         parts = w.split("-")
         parts = [p if (p in _LOWER and (i or j)) else (p[:1].upper() + p[1:])
                  for j, p in enumerate(parts)]
-        out.append("-".join(parts))
+        out.append("-".join(p.upper() if "." in p and len(p) <= 4 else p for p in parts))
     return " ".join(out)
 
 

@@ -102,7 +102,7 @@ class Linker:
                     _add(self.noal, n, i)
                 words = k.split(" ")
                 s = skeleton(k)
-                if len(s) >= (3 if len(words) > 1 else 4) and (e.prio >= 950 or e.type == "PER"):
+                if len(s) >= (3 if len(words) > 1 else 4) and e.prio >= 950:
                     skel.setdefault(s, set()).add(i)
                 if e.type == "PER" and len(words) > 1:
                     given.add(words[0])
