@@ -168,11 +168,14 @@ def _search_sql(p: SearchParams, match: str) -> tuple[str, str, list[Any]]:
         args.append(match)
     else:
         frm = "articles a"
+    # with a text query the FTS index must drive the join: unary + keeps SQLite from
+    # walking the source/published index and testing MATCH row by row (seconds, not ms)
+    col = "+a." if match else "a."
     if p.source:
-        where.append("a.source = ?")
+        where.append(f"{col}source = ?")
         args.append(p.source)
     if p.date_from:
-        where.append("a.published >= ?")
+        where.append(f"{col}published >= ?")
         args.append(p.date_from)
     if p.date_to:
         # a date compares below its own timestamps: take the whole last day
@@ -203,9 +206,25 @@ def search(con: sqlite3.Connection, p: SearchParams) -> dict[str, Any]:
     if not p.active():
         return out
     frm, order, args = _search_sql(p, match)
-    out["total"] = con.execute(f"SELECT count(*) FROM {frm}", args).fetchone()[0]
-    rows = con.execute(f"SELECT a.id, a.title, a.source, a.published, a.url, a.text, a.story FROM {frm}"
-                       f" ORDER BY {order} LIMIT ? OFFSET ?", [*args, per, (page - 1) * per]).fetchall()
+    filtered = len(args) > (1 if match else 0)
+    by_rank = bool(match) and p.sort != "date"
+    # Only the page's ids are ranked and sorted; the page's rows are read afterwards
+    # (sorting joined rows would drag every match's row, text included, through the sorter).
+    if match and not filtered:
+        out["total"] = con.execute("SELECT count(*) FROM articles_fts WHERE articles_fts MATCH ?",
+                                   (match,)).fetchone()[0]
+    else:
+        out["total"] = con.execute(f"SELECT count(*) FROM {frm}", args).fetchone()[0]
+    if by_rank and not filtered:
+        inner = ("SELECT rowid AS rid, bm25(articles_fts, 4.0, 1.0) AS k FROM articles_fts"
+                 " WHERE articles_fts MATCH ? ORDER BY k LIMIT ? OFFSET ?")
+    else:
+        key = "bm25(articles_fts, 4.0, 1.0)" if by_rank else "a.published"
+        inner = f"SELECT a.rowid AS rid, {key} AS k FROM {frm} ORDER BY {order} LIMIT ? OFFSET ?"
+    rows = con.execute(
+        "SELECT a.id, a.title, a.source, a.published, a.url, a.text, a.story"
+        f" FROM ({inner}) p JOIN articles a ON a.rowid = p.rid ORDER BY {'p.k' if by_rank else 'p.k DESC, a.rowid DESC'}",
+        [*args, per, (page - 1) * per]).fetchall()
     terms = query_terms(p.q) if match else frozenset()
     for r in rows:
         text = r["text"] or ""
@@ -214,7 +233,7 @@ def search(con: sqlite3.Connection, p: SearchParams) -> dict[str, Any]:
         title = r["title"] or ""
         out["results"].append({
             "id": r["id"], "title": r["title"], "source": r["source"], "published": r["published"],
-            "url": r["url"], "story": r["story"],
+            "url": r["url"], "story": r["story"], "lead": None if title else _lead(text),
             "snippet": snip.text, "highlights": [list(h) for h in snip.highlights],
             "title_highlights": [list(h) for h in find_matches(title, terms)],
             "matches": [{"start": s, "end": e} for s, e in matches[:50]],
@@ -222,6 +241,12 @@ def search(con: sqlite3.Connection, p: SearchParams) -> dict[str, Any]:
         })
     out["pages"] = (out["total"] + per - 1) // per
     return out
+
+
+def _lead(text: str, n: int = 90) -> str:
+    """The opening words of an untitled article, to show in its place."""
+    line = text.strip().split("\n", 1)[0]
+    return line if len(line) <= n else line[: line.rfind(" ", 0, n) if " " in line[:n] else n] + " …"
 
 
 def search_rowids(con: sqlite3.Connection, p: SearchParams, limit: int = 1000) -> list[str]:
@@ -433,33 +458,51 @@ def timeline(con: sqlite3.Connection, key: EntityKey, *, limit: int = 500) -> li
 
 # -- stories ------------------------------------------------------------------------------
 
-def _stories_table(con: sqlite3.Connection) -> str | None:
-    return "stories" if has_table(con, "stories") else None
+def _columns(con: sqlite3.Connection, table: str) -> list[str]:
+    return [r["name"] for r in con.execute(f"PRAGMA table_info({table})")]
+
+
+#: columns of the stories table that are the clusterer's internal state, not for display
+_STORY_HIDDEN = frozenset({"state", "centroid", "sig"})
 
 
 def stories(con: sqlite3.Connection, *, limit: int = 100) -> dict[str, Any]:
-    """Stories: from the ``stories`` table when the store has one (schema migration of the
-    stories stage), else grouped from ``articles.story``."""
-    rows = [dict(r) for r in con.execute(
-        "SELECT story AS id, count(*) AS articles, min(published) AS first, max(published) AS last,"
-        " max(title) AS title FROM articles WHERE story IS NOT NULL GROUP BY story"
-        " ORDER BY articles DESC, last DESC LIMIT ?", (limit,))]
-    return {"stories_table": _stories_table(con) is not None, "stories": rows}
+    """Stories, largest and latest first: the ``stories`` table when the store has one
+    (schema migration 2, the stories stage), and groups of ``articles.story``."""
+    rows: dict[str, dict[str, Any]] = {}
+    table = has_table(con, "stories") and {"id", "size"} <= set(cols := _columns(con, "stories"))
+    if table:
+        label = "label" if "label" in cols else "NULL"
+        first = "first" if "first" in cols else "NULL"
+        last = "last" if "last" in cols else "NULL"
+        for r in con.execute(f"SELECT id, {label} AS title, {first} AS first, {last} AS last, size AS articles"
+                             f" FROM stories ORDER BY size DESC, {last} DESC LIMIT ?", (limit,)):
+            rows[r["id"]] = dict(r)
+    for r in con.execute(
+            "SELECT story AS id, count(*) AS articles, min(published) AS first, max(published) AS last,"
+            " max(title) AS title FROM articles WHERE story IS NOT NULL GROUP BY story"
+            " ORDER BY articles DESC, last DESC LIMIT ?", (limit,)):
+        rows.setdefault(r["id"], dict(r))
+    ordered = sorted(rows.values(), key=lambda r: r["last"] or "", reverse=True)
+    ordered.sort(key=lambda r: -(r["articles"] or 0))  # stable: latest first among equals
+    return {"stories_table": bool(table), "stories": ordered[:limit]}
 
 
 def story(con: sqlite3.Connection, story_id: str, *, limit: int = 500) -> dict[str, Any] | None:
+    """A story's articles in publication order, the statements made in them and the dates
+    they mention. Membership: ``articles.story``, and ``story_members`` when present."""
     info: dict[str, Any] | None = None
-    if _stories_table(con):
-        cols = [r["name"] for r in con.execute("PRAGMA table_info(stories)")]
-        keycol = "id" if "id" in cols else ("story" if "story" in cols else None)
-        if keycol:
-            row = con.execute(f'SELECT * FROM stories WHERE "{keycol}" = ?', (story_id,)).fetchone()
-            if row is not None:
-                # shown as stored: the stories stage owns that table's columns
-                info = {k: row[k] for k in row.keys() if not isinstance(row[k], bytes)}
+    if has_table(con, "stories") and "id" in _columns(con, "stories"):
+        row = con.execute("SELECT * FROM stories WHERE id = ?", (story_id,)).fetchone()
+        if row is not None:
+            # shown as stored, minus the clusterer's internal state
+            info = {k: row[k] for k in row.keys() if k not in _STORY_HIDDEN and not isinstance(row[k], bytes)}
+    members = "SELECT article_id FROM story_members WHERE story_id = ?" if has_table(con, "story_members") else None
+    where = "a.story = ?" + (f" OR a.id IN ({members})" if members else "")
+    args: list[Any] = [story_id, story_id] if members else [story_id]
     articles = [dict(r) for r in con.execute(
-        "SELECT id, title, source, published, duplicate_of FROM articles WHERE story = ?"
-        " ORDER BY published, rowid LIMIT ?", (story_id, limit))]
+        f"SELECT a.id, a.title, a.source, a.published, a.duplicate_of FROM articles a WHERE {where}"
+        " ORDER BY a.published, a.rowid LIMIT ?", [*args, limit])]
     if info is None and not articles:
         return None
     ids = [a["id"] for a in articles]
@@ -508,7 +551,8 @@ def _overview(con: sqlite3.Connection) -> dict[str, Any]:
         "quotes": q("SELECT count(*) FROM quotes").fetchone()[0],
         "entities": q("SELECT count(*) FROM entities").fetchone()[0],
         "places": q("SELECT count(*) FROM places").fetchone()[0],
-        "has_stories": q("SELECT 1 FROM articles WHERE story IS NOT NULL LIMIT 1").fetchone() is not None,
+        "has_stories": q("SELECT 1 FROM articles WHERE story IS NOT NULL LIMIT 1").fetchone() is not None
+        or (has_table(con, "stories") and q("SELECT 1 FROM stories LIMIT 1").fetchone() is not None),
     }
 
 

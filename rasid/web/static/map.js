@@ -7,7 +7,9 @@
   if (!fig || !src || !window.d3 || !window.topojson) return;
   var points = JSON.parse(src.textContent || "[]");
   var svg = fig.querySelector("svg");
-  var W = 960, H = 520, NS = "http://www.w3.org/2000/svg";
+  // drawn at the figure's own pixel size, so that labels keep a readable size in a sidebar
+  var W = Math.max(320, Math.round(fig.clientWidth || 960)), H = Math.round(W * (W < 600 ? 0.75 : 0.54));
+  var NS = "http://www.w3.org/2000/svg";
   svg.setAttribute("viewBox", "0 0 " + W + " " + H);
 
   function el(name, attrs, parent) {
@@ -53,12 +55,13 @@
       var xy = projection([p.lon, p.lat]);
       if (!xy || xy[0] < 0 || xy[0] > W || xy[1] < 0 || xy[1] > H) return;
       var a = el("a", {href: p.href}, gp);
+      var r = 4 + 10 * Math.sqrt(p.mentions / maxN);
       var c = el("circle", {"class": "pt", cx: xy[0].toFixed(1), cy: xy[1].toFixed(1),
-        r: (4 + 10 * Math.sqrt(p.mentions / maxN)).toFixed(1), "data-name": p.name || p.text || ""}, a);
+        r: r.toFixed(1), "data-name": p.name || p.text || ""}, a);
       el("title", {}, c).textContent = (p.text || "") + (p.name && p.name !== p.text ? " — " + p.name : "") +
         " (" + p.mentions + ")";
       if (i < 12) {
-        var t = el("text", {"class": "label", x: (xy[0] + 8).toFixed(1), y: (xy[1] + 4).toFixed(1)}, gp);
+        var t = el("text", {"class": "label", x: (xy[0] + r + 3).toFixed(1), y: (xy[1] + 4).toFixed(1)}, gp);
         t.textContent = p.text || p.name || "";
       }
     });
