@@ -109,3 +109,45 @@ CREATE TABLE story_members (
     via TEXT                            -- new | similar | duplicate
 );
 CREATE INDEX story_members_story ON story_members(story_id);
+
+-- migration: 3
+-- the monitor (rasid sources / rasid watch): the sources followed, and every article URL
+-- seen, so that what was fetched is never fetched again and failures are retried later
+CREATE TABLE sources (
+    id INTEGER PRIMARY KEY,
+    url TEXT NOT NULL UNIQUE,           -- RSS/Atom feed or (news) sitemap
+    name TEXT,                          -- outlet name given by the user
+    kind TEXT,                          -- feed | sitemap (known after the first poll)
+    added_at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%SZ', 'now')),
+    etag TEXT,                          -- validators for the next conditional GET
+    last_modified TEXT,
+    content_hash TEXT,                  -- of the last body: a server without validators
+    last_poll TEXT,                     -- UTC
+    last_status TEXT,                   -- changed | unchanged | error
+    last_error TEXT,
+    last_items INTEGER NOT NULL DEFAULT 0,   -- items listed at the last changed poll
+    last_new INTEGER NOT NULL DEFAULT 0,     -- articles stored from the last poll
+    polls INTEGER NOT NULL DEFAULT 0,
+    unchanged INTEGER NOT NULL DEFAULT 0,    -- polls that cost nothing (304 or same body)
+    errors INTEGER NOT NULL DEFAULT 0,       -- failed polls, in all
+    consecutive_errors INTEGER NOT NULL DEFAULT 0,
+    articles INTEGER NOT NULL DEFAULT 0,     -- articles stored from this source, in all
+    next_poll TEXT                      -- after failed polls: not before this time (UTC)
+);
+
+CREATE TABLE seen_urls (
+    url TEXT PRIMARY KEY,               -- canonical URL (rasid.monitor.urls.canonicalize)
+    fetch_url TEXT NOT NULL,            -- the URL as published: what is fetched
+    source_id INTEGER REFERENCES sources(id) ON DELETE SET NULL,
+    status TEXT NOT NULL,               -- queued | stored | duplicate | failed | gave_up
+    reason TEXT,                        -- why it failed, or which article it duplicates
+    hash TEXT,                          -- content hash of the article found there
+    article_id TEXT,
+    attempts INTEGER NOT NULL DEFAULT 0,
+    retry_at TEXT,                      -- failed: not fetched again before this time (UTC)
+    first_seen TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%SZ', 'now')),
+    last_try TEXT,
+    meta TEXT                           -- JSON: what the feed/sitemap said of the item
+);
+CREATE INDEX seen_urls_retry ON seen_urls(status, retry_at);
+CREATE INDEX seen_urls_source ON seen_urls(source_id, status);
