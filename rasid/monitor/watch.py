@@ -160,6 +160,7 @@ class Watcher:
         self._cycle_seen: set[str] = set()
         self._batch: list[tuple[Job, Article]] = []
         self._batch_hashes: set[str] = set()
+        self._allowed = {}  # addresses are looked up again each cycle
         srcs = S.list_sources(self.db)
         st.sources = len(srcs)
         by_id = {s.id: s for s in srcs}
