@@ -122,7 +122,7 @@ def cmd_sources_failures(args: argparse.Namespace) -> int:
 
 def cmd_watch(args: argparse.Namespace) -> int:
     from rasid.monitor.fetch import Politeness
-    from rasid.monitor.watch import Watcher, WatchConfig, stderr_log
+    from rasid.monitor.watch import WatchConfig, Watcher, stderr_log
     from rasid.pipeline import DEFAULT_STAGES
 
     if args.interval <= 0 or args.workers < 1 or args.per_host < 1 or args.timeout <= 0 or args.max_bytes < 1:

@@ -16,7 +16,6 @@ cycle: the load test sets no delay and a cap of ``--per-host`` requests in fligh
 from __future__ import annotations
 
 import argparse
-import hashlib
 import http.server
 import os
 import resource
@@ -29,14 +28,14 @@ from pathlib import Path
 from typing import Any
 
 _PARAS = [
-    "قال وزير {m} في {c} يوم {d} إن الحكومة ستطلق خطة جديدة لدعم {s} خلال العام المقبل، "
-    "مؤكدا أن التمويل سيبلغ {n} مليون دولار.",
-    "وأضاف في مؤتمر صحفي أن \"الأولوية هي تحسين حياة المواطنين في {c} وتوفير فرص العمل للشباب\"، "
-    "مشيرا إلى أن الخطة تشمل {n} مشروعا في مختلف المحافظات.",
-    "من جهته، رحب رئيس غرفة التجارة في {c} بالقرار، وقال إن القطاع الخاص مستعد للمشاركة في تنفيذ "
-    "المشاريع المتعلقة بقطاع {s} بالتعاون مع الوزارات المعنية.",
-    "ويأتي الإعلان بعد أسابيع من نقاشات في البرلمان حول أولويات الإنفاق العام، وسط مطالب بزيادة "
-    "الاستثمار في {s} وتحسين الخدمات العامة في المناطق الريفية.",
+    ("قال وزير {m} في {c} يوم {d} إن الحكومة ستطلق خطة جديدة لدعم {s} خلال العام المقبل، "
+     "مؤكدا أن التمويل سيبلغ {n} مليون دولار."),
+    ("وأضاف في مؤتمر صحفي أن \"الأولوية هي تحسين حياة المواطنين في {c} وتوفير فرص العمل للشباب\"، "
+     "مشيرا إلى أن الخطة تشمل {n} مشروعا في مختلف المحافظات."),
+    ("من جهته، رحب رئيس غرفة التجارة في {c} بالقرار، وقال إن القطاع الخاص مستعد للمشاركة في تنفيذ "
+     "المشاريع المتعلقة بقطاع {s} بالتعاون مع الوزارات المعنية."),
+    ("ويأتي الإعلان بعد أسابيع من نقاشات في البرلمان حول أولويات الإنفاق العام، وسط مطالب بزيادة "
+     "الاستثمار في {s} وتحسين الخدمات العامة في المناطق الريفية."),
 ]
 _CITIES = ["عمان", "القاهرة", "الرباط", "تونس", "بغداد", "الرياض", "الدوحة", "بيروت", "الجزائر", "الخرطوم"]
 _SECTORS = ["التعليم", "الصحة", "النقل", "الطاقة", "الزراعة", "السياحة", "الإسكان", "المياه"]
@@ -45,8 +44,8 @@ _DAYS = ["الأحد", "الاثنين", "الثلاثاء", "الأربعاء",
 
 
 def _page(i: int, k: int) -> bytes:
-    v = dict(m=_MIN[(i + k) % 5], c=_CITIES[i % 10], d=_DAYS[k % 5], s=_SECTORS[(i * 7 + k) % 8],
-             n=100 + i * 31 + k)
+    v = {"m": _MIN[(i + k) % 5], "c": _CITIES[i % 10], "d": _DAYS[k % 5], "s": _SECTORS[(i * 7 + k) % 8],
+         "n": 100 + i * 31 + k}
     title = f"{_CITIES[i % 10]}: خطة جديدة لقطاع {v['s']} رقم {i}-{k}"
     body = "\n".join(f"<p>{p.format(**v)}</p>" for p in _PARAS)
     return (f'<!DOCTYPE html><html lang="ar" dir="rtl"><head><meta charset="utf-8"><title>{title}</title>'
@@ -57,8 +56,8 @@ def _page(i: int, k: int) -> bytes:
 
 
 def _feed(base: str, i: int, items: int, gen: int) -> bytes:
-    out = [f'<?xml version="1.0" encoding="UTF-8"?><rss version="2.0"><channel><title>مصدر {i}</title>'
-           f"<link>{base}/s/{i}/</link><description>أخبار</description>"]
+    out = [(f'<?xml version="1.0" encoding="UTF-8"?><rss version="2.0"><channel><title>مصدر {i}</title>'
+            f"<link>{base}/s/{i}/</link><description>أخبار</description>")]
     for k in range(gen * items, gen * items + items):
         out.append(f"<item><title>خبر {i}-{k}</title><link>{base}/s/{i}/a/{k}.html</link>"
                    f"<description>ملخص الخبر {i}-{k}</description>"
@@ -78,7 +77,7 @@ def serve(items: int) -> None:
             pass
 
         def do_GET(self) -> None:
-            base = f"http://127.0.0.1:{self.server.server_address[1]}"
+            base = f"http://127.0.0.1:{port}"
             parts = self.path.split("?")[0].strip("/").split("/")
             body, etag = b"", None
             if parts == ["robots.txt"]:
@@ -113,7 +112,8 @@ def serve(items: int) -> None:
     httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), H)
     httpd.daemon_threads = True
     httpd.request_queue_size = 256
-    print(httpd.server_address[1], flush=True)
+    port = int(httpd.server_address[1])
+    print(port, flush=True)
     threading.Thread(target=httpd.serve_forever, daemon=True).start()
     sys.stdin.read()  # until the parent closes the pipe
     httpd.shutdown()
@@ -133,7 +133,7 @@ def run(n_sources: int, items: int, stages: tuple[str, ...], workers: int, per_h
 
     from rasid.monitor import sources as S
     from rasid.monitor.fetch import Politeness
-    from rasid.monitor.watch import Watcher, WatchConfig
+    from rasid.monitor.watch import WatchConfig, Watcher
     from rasid.store import Store
 
     server = subprocess.Popen([sys.executable, "-m", "rasid.monitor.loadtest", "--serve", "--items", str(items)],

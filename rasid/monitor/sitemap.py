@@ -84,26 +84,26 @@ def parse_sitemap(data: bytes | str, *, origin: str) -> Sitemap:
     for url in root:
         if _local(url.tag) != "url":
             continue
-        e = SitemapEntry(loc="")
+        entry = SitemapEntry(loc="")
         for el in url:
             name = _local(el.tag)
             if name == "loc":
-                e.loc = _text(el) or ""
+                entry.loc = _text(el) or ""
             elif name == "lastmod":
-                e.lastmod = parse_published(_text(el))
+                entry.lastmod = parse_published(_text(el))
             elif name == "news":
                 for n in el.iter():
                     nn = _local(n.tag)
                     if nn == "title":
-                        e.title = _text(n)
+                        entry.title = _text(n)
                     elif nn == "publication_date":
-                        e.publication_date = parse_published(_text(n))
+                        entry.publication_date = parse_published(_text(n))
                     elif nn == "name":
-                        e.name = _text(n)
+                        entry.name = _text(n)
                     elif nn == "language":
-                        e.language = _text(n)
+                        entry.language = _text(n)
                     elif nn == "keywords":
-                        e.keywords = _text(n)
-        if e.loc:
-            sm.entries.append(e)
+                        entry.keywords = _text(n)
+        if entry.loc:
+            sm.entries.append(entry)
     return sm

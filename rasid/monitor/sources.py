@@ -22,7 +22,7 @@ class SourceError(RasidError):
 
 def utc(offset: float = 0.0) -> str:
     """UTC now (+ ``offset`` seconds) as ``YYYY-MM-DDTHH:MM:SSZ`` (sorts as text)."""
-    t = dt.datetime.now(dt.timezone.utc) + dt.timedelta(seconds=offset)
+    t = dt.datetime.now(dt.UTC) + dt.timedelta(seconds=offset)
     return t.strftime("%Y-%m-%dT%H:%M:%SZ")
 
 

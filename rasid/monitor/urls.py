@@ -14,7 +14,7 @@ import socket
 from urllib.parse import parse_qsl, quote, urlencode, urlsplit, urlunsplit
 
 #: query parameters that only track the reader (dropped from the key)
-_TRACKING = re.compile(r"^(utm_\w+|fbclid|gclid|dclid|msclkid|mc_cid|mc_eid|yclid|_ga|igshid|ref_src)$", re.I)
+_TRACKING = re.compile(r"^(utm_\w+|fbclid|gclid|dclid|msclkid|mc_cid|mc_eid|yclid|_ga|igshid|ref_src)$", re.IGNORECASE)
 _DEFAULT_PORT = {"http": 80, "https": 443}
 _ESCAPE = re.compile(r"%([0-9a-fA-F]{2})")
 _UNRESERVED = frozenset(b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-._~")

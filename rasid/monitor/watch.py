@@ -26,7 +26,7 @@ from collections import deque
 from collections.abc import Callable, Sequence
 from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Self
 from urllib.parse import urlsplit
 
 from rasid.doc import Article
@@ -141,7 +141,7 @@ class Watcher:
         self.fetcher.close()
         self.store.flush()
 
-    def __enter__(self) -> Watcher:
+    def __enter__(self) -> Self:
         return self
 
     def __exit__(self, *exc: object) -> None:
@@ -173,12 +173,12 @@ class Watcher:
             self.db.execute("UPDATE sources SET last_new=0 WHERE id=?", (src.id,))
             self._push(Job("poll", src, src.url))
         for seen in S.due_retries(self.db, now, cfg.max_attempts):
-            src = by_id.get(seen.source_id or -1)
-            if src is None or seen.url in self._cycle_seen:
+            owner = by_id.get(seen.source_id or -1)
+            if owner is None or seen.url in self._cycle_seen:
                 continue
             self._cycle_seen.add(seen.url)
             st.retried += 1
-            self._push(Job("page", src, seen.fetch_url, canon=seen.url, meta=seen.meta, prior=seen.attempts))
+            self._push(Job("page", owner, seen.fetch_url, canon=seen.url, meta=seen.meta, prior=seen.attempts))
         self.log(f"watch: polling {st.sources - st.backing_off} sources"
                  + (f", retrying {st.retried} URLs" if st.retried else ""))
         try:
@@ -366,7 +366,7 @@ class Watcher:
         except (FetchError, InputError, URLError) as e:
             self._failed(job, e)
             return
-        except Exception as e:  # a bug or an odd input must not end the cycle: record it
+        except Exception as e:  # noqa: BLE001  # a bug or an odd input must not end the cycle: record it
             self._failed(job, InputError(job.url, f"unexpected error ({type(e).__name__}: {e})"))
             return
         if job.kind == "poll":
