@@ -285,6 +285,20 @@ def test_failed_url_is_retried_later(site: Site, db: str) -> None:
         assert S.get_seen(store.db, canonicalize(site.url("/news/a4.html"))).status == "stored"  # type: ignore[union-attr]
 
 
+def test_sitemap_index_is_followed(site: Site, db: str) -> None:
+    site.overrides["/sitemap-index.xml"] = (
+        b'<?xml version="1.0"?><sitemapindex xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">'
+        b"<sitemap><loc>{base}/sitemap.xml</loc><lastmod>2024-05-05</lastmod></sitemap>"
+        b"<sitemap><loc>{base}/missing-sitemap.xml</loc><lastmod>2023-01-01</lastmod></sitemap>"
+        b"</sitemapindex>")
+    with Store(db) as store:
+        S.add_source(store.db, site.url("/sitemap-index.xml"))
+        with Watcher(store, config(sitemap_children=1)) as w:
+            st = w.cycle()
+    assert st.stored == 3, st.summary()  # s1, s2, a1 from the newest child only
+    assert not site.hits("/missing-sitemap.xml")
+
+
 def test_full_pipeline_analyzes(site: Site, db: str) -> None:
     from rasid.pipeline import DEFAULT_STAGES, Pipeline
 
