@@ -75,30 +75,62 @@ def write_corpora(shared: str, raw_path: str, split_path: str) -> int:
     return n_tok
 
 
+def _tree_paths(centroids, depths=(4, 7, 10, 13)):
+    """Brown-like bit-string paths: Ward agglomerative tree over k-means centroids."""
+    from scipy.cluster.hierarchy import linkage
+
+    n = len(centroids)
+    Z = linkage(centroids, method="ward")
+    children = {n + i: (int(Z[i, 0]), int(Z[i, 1])) for i in range(len(Z))}
+    paths = {}
+    stack = [(2 * n - 2, "")]
+    while stack:
+        node, p = stack.pop()
+        if node < n:
+            paths[node] = p
+        else:
+            a, b = children[node]
+            stack.append((a, p + "0"))
+            stack.append((b, p + "1"))
+    return [["b" + paths[i][:d] for d in depths] for i in range(n)]
+
+
 def train_and_cluster(corpus: str, out_tsv: str, seed: int, workers: int, min_count: int,
                       max_words: int) -> None:
     import numpy as np
     from gensim.models import Word2Vec
     from gensim.models.word2vec import LineSentence
+
+    if os.path.exists(corpus + ".w2v"):
+        model = Word2Vec.load(corpus + ".w2v")
+    else:
+        model = Word2Vec(LineSentence(corpus), vector_size=100, window=5, min_count=min_count,
+                         sg=1, negative=5, epochs=5, workers=workers, seed=seed)
+        model.save(corpus + ".w2v")
+    cluster_vectors(model.wv, out_tsv, seed, max_words)
+
+
+def cluster_vectors(wv, out_tsv: str, seed: int, max_words: int) -> None:
+    import numpy as np
     from sklearn.cluster import MiniBatchKMeans
 
-    model = Word2Vec(LineSentence(corpus), vector_size=100, window=5, min_count=min_count,
-                     sg=1, negative=5, epochs=5, workers=workers, seed=seed)
-    model.save(corpus + ".w2v")
-    words = [w for w in model.wv.index_to_key[:max_words]
+    model_wv = wv
+    words = [w for w in model_wv.index_to_key[:max_words]
              if not w.endswith("+")]
-    vecs = np.stack([model.wv[w] for w in words]).astype("float32")
+    vecs = np.stack([model_wv[w] for w in words]).astype("float32")
     vecs /= np.linalg.norm(vecs, axis=1, keepdims=True) + 1e-8
     cols = []
     for k in KS:
         km = MiniBatchKMeans(n_clusters=k, random_state=seed, batch_size=4096, n_init=1,
                              max_iter=50)
         cols.append(km.fit_predict(vecs))
-        log.info("k-means k=%d done for %s", k, corpus)
+        log.info("k-means k=%d done for %s", k, out_tsv)
+    paths = _tree_paths(km.cluster_centers_)  # tree over the finest k-means level
     with open(out_tsv, "w", encoding="utf-8") as fh:
-        fh.write("#word\t" + "\t".join(f"k{k}" for k in KS) + "\n")
+        fh.write("#word\t" + "\t".join(f"k{k}" for k in KS) + "\ttree\n")
         for i, w in enumerate(words):
-            fh.write(w + "\t" + "\t".join(str(int(c[i])) for c in cols) + "\n")
+            fh.write(w + "\t" + "\t".join(str(int(c[i])) for c in cols) + "\t"
+                     + "\t".join(paths[cols[-1][i]]) + "\n")
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -31,7 +31,7 @@ def read_conll_file(path: str) -> list[tuple[list[str], list[str]]]:
         return list(read_conll(fh))
 
 
-def tag_conll(in_stream: IO[str], out_stream: IO[str], tagger=None, batch_size: int = 256) -> int:
+def tag_conll(in_stream: IO[str], out_stream: IO[str], tagger=None, batch_size: int = 200) -> int:
     """Read one token per line (text before the first TAB, or the whole line), blank line
     between sentences; write ``token<TAB>TAG`` lines, keeping the blank lines. Returns the
     number of sentences."""

@@ -58,7 +58,8 @@ class FeatureExtractor:
     """Turns a token sequence into crfsuite feature lists, with a per-type cache."""
 
     def __init__(self, clusters_raw: dict | None = None, clusters_stem: dict | None = None,
-                 gazetteer: dict | None = None, window: int = 2, max_cache: int = 500_000):
+                 gazetteer: dict | None = None, window: int = 2, max_cache: int = 500_000,
+                 memory: dict | None = None):
         self.cr = clusters_raw or {}
         self.cs = clusters_stem or {}
         g = gazetteer or {}
@@ -76,6 +77,17 @@ class FeatureExtractor:
                     self.spans.setdefault(toks[0], []).append((toks, typ))
         for lst in self.spans.values():
             lst.sort(key=lambda x: -len(x[0]))
+        # "memory" of entities seen in the training data (jackknifed during training)
+        memory = memory or {}
+        self.mem_tok: dict[str, str] = memory.get("T", {})
+        self.mem_spans: dict[str, list[tuple[tuple[str, ...], str]]] = {}
+        for e, typ in memory.get("S", {}).items():
+            toks = tuple(e.split())
+            self.mem_spans.setdefault(toks[0], []).append((toks, typ))
+        for lst in self.mem_spans.values():
+            lst.sort(key=lambda x: -len(x[0]))
+        # words never propagated as single-token entities (triggers, frequent function words)
+        self.stop = PER_TRIGGERS | ORG_TRIGGERS | LOC_TRIGGERS | MISC_TRIGGERS
         self.window = window
         self.max_cache = max_cache
         self._cache: dict[str, tuple] = {}
@@ -111,6 +123,8 @@ class FeatureExtractor:
                 own.append(f"cr{i}={cid}")
             ctx.append("cr1=" + cl[1])
             ctx.append("cr2=" + cl[2])
+            if len(cl) > 5:
+                ctx.append("cr5=" + cl[5])
         else:
             own.append("cr=none")
         cs = self.cs.get(stem)
@@ -119,6 +133,8 @@ class FeatureExtractor:
                 own.append(f"cs{i}={cid}")
             ctx.append("cs1=" + cs[1])
             ctx.append("cs2=" + cs[2])
+            if len(cs) > 5:
+                ctx.append("cs5=" + cs[5])
         # gazetteers / triggers (on stem and conj-stripped forms)
         gz = []
         if stem in self.per_tok or conj in self.per_tok or n in self.per_tok:
@@ -136,6 +152,10 @@ class FeatureExtractor:
             gz.append("tLOC")
         if stem in MISC_TRIGGERS or conj in MISC_TRIGGERS:
             gz.append("tMISC")
+        mt = self.mem_tok.get(conj) or self.mem_tok.get(stem)
+        if mt:
+            gz.append("m=" + mt.split(":")[0])
+            own.append("mr=" + mt)
         own.extend(gz)
         ctx.extend(gz)
         keys = (n, conj, stem)
@@ -148,14 +168,21 @@ class FeatureExtractor:
     def _span_feats(self, types: list[tuple]) -> list[list[str]]:
         L = len(types)
         out: list[list[str]] = [[] for _ in range(L)]
-        if not self.spans:
-            return out
+        if self.spans:
+            self._match(types, self.spans, "g", out)
+        if self.mem_spans:
+            self._match(types, self.mem_spans, "m", out)
+        return out
+
+    @staticmethod
+    def _match(types, index, pre, out) -> None:
+        L = len(types)
         norms = [t[2][0] for t in types]
         i = 0
         while i < L:
             matched = 0
             for key in set(types[i][2]):
-                for toks, typ in self.spans.get(key, ()):
+                for toks, typ in index.get(key, ()):
                     m = len(toks)
                     if m <= matched or i + m > L:
                         continue
@@ -166,12 +193,11 @@ class FeatureExtractor:
                             break
                     if ok:
                         matched = m
-                        out[i].append("gB" + typ)
+                        out[i].append(pre + "B" + typ)
                         for j in range(1, m):
-                            out[i + j].append("gI" + typ)
+                            out[i + j].append(pre + "I" + typ)
                         break
             i += max(matched, 1)
-        return out
 
     def sent_features(self, tokens: list[str]) -> list[list[str]]:
         types = [self._type_feats(w) for w in tokens]
@@ -208,6 +234,52 @@ class FeatureExtractor:
                 f.extend("+1:" + x for x in spans[i + 1])
             feats.append(f)
         return feats
+
+
+def build_memory(data) -> dict:
+    """Entities seen in labelled data: token -> dominant type (with a share bucket) and
+    multi-token span -> majority type. ``data`` is a list of (tokens, tags)."""
+    from collections import Counter, defaultdict
+
+    from .scoring import spans as _spans
+
+    tokc: dict[str, Counter] = defaultdict(Counter)
+    spanc: dict[str, Counter] = defaultdict(Counter)
+    for toks, tags in data:
+        norm = [strip_conj(normalize(strip_punct(t))) for t in toks]
+        for c, t in zip(norm, tags):
+            tokc[c][t[2:] if t != "O" else "O"] += 1
+        for a, b, typ in _spans(tags):
+            if b - a > 1:
+                key = " ".join([norm[a]] + [normalize(strip_punct(t)) for t in toks[a + 1:b]])
+                spanc[key][typ] += 1
+    T = {}
+    for c, cnt in tokc.items():
+        ent = [(v, k) for k, v in cnt.items() if k != "O"]
+        if not ent:
+            continue
+        v, k = max(ent)
+        share = v / sum(cnt.values())
+        T[c] = f"{k}:{min(int(share * 4), 3)}"
+    S = {k: c.most_common(1)[0][0] for k, c in spanc.items()}
+    return {"T": T, "S": S}
+
+
+def write_memory(mem: dict, path: str) -> None:
+    with open(path, "w", encoding="utf-8") as fh:
+        for k in ("T", "S"):
+            for e, t in sorted(mem[k].items()):
+                fh.write(f"{k}\t{t}\t{e}\n")
+
+
+def load_memory(path: str) -> dict:
+    mem: dict = {"T": {}, "S": {}}
+    if os.path.exists(path):
+        with open(path, encoding="utf-8") as fh:
+            for line in fh:
+                k, t, e = line.rstrip("\n").split("\t", 2)
+                mem[k][e] = t
+    return mem
 
 
 def load_clusters(path: str) -> dict[str, tuple[str, ...]]:

@@ -4,18 +4,20 @@ from __future__ import annotations
 import json
 import os
 
-from .features import FeatureExtractor, load_clusters
+from .features import FeatureExtractor, load_clusters, load_memory
 from .gazetteer import load as load_gazetteer
 from .paths import MODEL_DIR
 
 LABELS = ("B-PERS", "I-PERS", "B-LOC", "I-LOC", "B-ORG", "I-ORG", "B-MISC", "I-MISC", "O")
 
 
-def make_extractor(model_dir: str, config: dict) -> FeatureExtractor:
+def make_extractor(model_dir: str, config: dict, memory: dict | None = None) -> FeatureExtractor:
     cr = load_clusters(os.path.join(model_dir, "clusters_raw.tsv")) if config.get("clusters", True) else {}
     cs = load_clusters(os.path.join(model_dir, "clusters_stem.tsv")) if config.get("clusters", True) else {}
     gz = load_gazetteer(os.path.join(model_dir, "gazetteer.tsv")) if config.get("gazetteer", True) else {}
-    return FeatureExtractor(cr, cs, gz, window=config.get("window", 2))
+    if memory is None and config.get("memory"):
+        memory = load_memory(os.path.join(model_dir, "memory.tsv"))
+    return FeatureExtractor(cr, cs, gz, window=config.get("window", 2), memory=memory)
 
 
 def fix_iob(tags: list[str]) -> list[str]:
@@ -46,5 +48,60 @@ class CRFTagger:
             return []
         return fix_iob(self._tagger.tag(self.fx.sent_features(tokens)))
 
-    def tag(self, sentences: list[list[str]]) -> list[list[str]]:
-        return [self.tag_one(list(s)) for s in sentences]
+    def tag(self, sentences: list[list[str]], propagate: bool | None = None) -> list[list[str]]:
+        """Tag sentences. Sentences passed in one call are treated as one document:
+        entity strings found with confidence are propagated to untagged repeats."""
+        out = [self.tag_one(list(s)) for s in sentences]
+        if propagate is None:
+            propagate = self.config.get("propagate", True)
+        if propagate and len(sentences) > 1:
+            # documents are processed in blocks of consecutive sentences (best on dev: ~20)
+            w = int(self.config.get("propagate_window", 20))
+            res = []
+            for i in range(0, len(sentences), w):
+                res.extend(propagate_labels(sentences[i:i + w], out[i:i + w], self.fx))
+            out = res
+        return out
+
+
+def propagate_labels(sentences, tags, fx, min_len: int = 3):
+    """One-sense-per-discourse: a (clitic-normalised) entity string predicted somewhere in
+    the document labels its untagged repeats elsewhere in the document."""
+    from collections import Counter, defaultdict
+
+    from .scoring import spans
+
+    keys = [[fx._type_feats(w)[2][1] for w in s] for s in sentences]  # conj-stripped norm
+    found: dict[tuple, Counter] = defaultdict(Counter)
+    for k, t in zip(keys, tags):
+        for a, b, typ in spans(t):
+            found[tuple(k[a:b])][typ] += 1
+    if not found:
+        return tags
+    bad = fx.stop
+    index: dict[str, list[tuple[tuple, str]]] = defaultdict(list)
+    for key, cnt in found.items():
+        if len(key) == 1 and (len(key[0]) < min_len or key[0] in bad):
+            continue
+        typ = cnt.most_common(1)[0][0]
+        index[key[0]].append((key, typ))
+    for lst in index.values():
+        lst.sort(key=lambda x: -len(x[0]))
+    new = []
+    for k, t in zip(keys, tags):
+        t = list(t)
+        i, L = 0, len(k)
+        while i < L:
+            step = 1
+            for key, typ in index.get(k[i], ()):
+                m = len(key)
+                if i + m <= L and tuple(k[i:i + m]) == key and all(x == "O" for x in t[i:i + m]) \
+                        and (i + m == L or not t[i + m].startswith("I-")):
+                    t[i] = "B-" + typ
+                    for j in range(i + 1, i + m):
+                        t[j] = "I-" + typ
+                    step = m
+                    break
+            i += step
+        new.append(t)
+    return new

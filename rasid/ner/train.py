@@ -35,6 +35,9 @@ def main(argv: list[str] | None = None) -> int:
                     help="rebuild the word clusters from the shared news first (needs gensim, scikit-learn)")
     ap.add_argument("--no-clusters", action="store_true")
     ap.add_argument("--no-gazetteer", action="store_true")
+    ap.add_argument("--no-memory", action="store_true",
+                    help="disable seen-entity memory features (jackknifed over --folds)")
+    ap.add_argument("--folds", type=int, default=5)
     ap.add_argument("--window", type=int, default=2)
     ap.add_argument("--c1", type=float, default=0.05)
     ap.add_argument("--c2", type=float, default=0.02)
@@ -59,12 +62,12 @@ def main(argv: list[str] | None = None) -> int:
     if not args.no_gazetteer:
         write_gaz(build_gaz(shared), os.path.join(args.out, "gazetteer.tsv"))
     config = {"window": args.window, "clusters": not args.no_clusters,
-              "gazetteer": not args.no_gazetteer}
+              "gazetteer": not args.no_gazetteer, "memory": not args.no_memory}
     with open(os.path.join(args.out, "config.json"), "w", encoding="utf-8") as fh:
         json.dump(config, fh, indent=1)
 
+    from .features import build_memory, write_memory
     from .tagger import make_extractor
-    fx = make_extractor(args.out, config)
     train_path = args.train or anercorp("train")
     dev_path = args.dev or anercorp("dev")
     data = read_conll_file(train_path)
@@ -72,8 +75,20 @@ def main(argv: list[str] | None = None) -> int:
         data += read_conll_file(dev_path)
     t0 = time.time()
     trainer = pycrfsuite.Trainer(verbose=False)
-    for toks, tags in data:
-        trainer.append(fx.sent_features(toks), tags)
+    if args.no_memory:
+        fx = make_extractor(args.out, config)
+        for toks, tags in data:
+            trainer.append(fx.sent_features(toks), tags)
+    else:
+        # jackknife: features of fold k use the entity memory of the other folds
+        write_memory(build_memory(data), os.path.join(args.out, "memory.tsv"))
+        K = args.folds
+        bounds = [round(len(data) * k / K) for k in range(K + 1)]
+        for k in range(K):
+            lo, hi = bounds[k], bounds[k + 1]
+            fx = make_extractor(args.out, config, memory=build_memory(data[:lo] + data[hi:]))
+            for toks, tags in data[lo:hi]:
+                trainer.append(fx.sent_features(toks), tags)
     trainer.set_params({"c1": args.c1, "c2": args.c2, "max_iterations": args.max_iter,
                         "feature.possible_transitions": True})
     print(f"features extracted for {len(data)} sentences in {time.time() - t0:.1f}s; training...",
