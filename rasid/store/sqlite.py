@@ -25,7 +25,7 @@ _MIGRATION = re.compile(r"^-- migration: (\d+)\s*$", re.M)
 def _migrations() -> list[tuple[int, str]]:
     sql = (resources.files("rasid.store") / "schema.sql").read_text(encoding="utf-8")
     parts = _MIGRATION.split(sql)
-    return [(int(parts[i]), parts[i + 1]) for i in range(1, len(parts), 2)]
+    return sorted((int(parts[i]), parts[i + 1]) for i in range(1, len(parts), 2))
 
 
 # a conjunction/preposition with the article (و ب ك ف + ال, لل) is always a clitic cluster:
@@ -169,6 +169,10 @@ class Store:
         rowid = c.lastrowid
         self.db.execute("INSERT INTO articles_fts(rowid, title, text) VALUES (?,?,?)",
                         (rowid, search_key(a.title or ""), search_key(doc.text)))
+        if doc.events:  # folded into deduplicated event records (rasid.events.store)
+            from rasid.events.store import add_events
+
+            add_events(self.db, doc, rec)
         if not (doc.entities or doc.quotes or doc.dates or doc.places):
             return True
         self.db.executemany(
