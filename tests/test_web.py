@@ -159,7 +159,7 @@ def test_search_finds_the_seeds_html_and_json(client: TestClient) -> None:
     assert res["total"] >= len(seed_ids)
     html = client.get("/search", params={"q": "لافروف"}).text
     for sid in seed_ids:
-        assert f'href="/articles/{sid}"' in html
+        assert f'href="/articles/{sid}?q=' in html
     assert "<mark>" in html
 
 
@@ -205,6 +205,9 @@ def test_article_page_is_rtl_with_quotes_speakers_and_dates(client: TestClient) 
     assert re.search(r'<span class="date"[^>]*title="2018-03-12 \(absolute\)"[^>]*>12 آذار 2018</span>', body)
     assert 'href="/articles/fixture-talks/raw"' in html
     assert "Sergey Lavrov" in html and "مصدر دبلوماسي" in html
+    # from a search, the query's words are marked in the text as written
+    body = client.get("/articles/fixture-talks", params={"q": "السياسى"}).text.split('id="body"', 1)[1]
+    assert re.search(r'<span class="hit">السياسي</span>', body)
 
 
 def test_seed_article_pages(client: TestClient) -> None:
@@ -370,7 +373,11 @@ def test_home_openapi_and_json_twins(client: TestClient) -> None:
 # -- writing ------------------------------------------------------------------------------
 
 def test_read_only_without_a_token(client: TestClient) -> None:
-    for r in (client.post("/api/ingest", content=b"x"), client.post("/search", data={"q": "x"}),
+    r = client.post("/api/ingest?filename=a.txt", content="عنوان\n\nنص".encode(),
+                    headers={"Authorization": "Bearer anything"})
+    assert r.status_code == 403 and "read-only" in r.json()["error"]
+    assert client.get("/api/ingest").status_code == 405
+    for r in (client.post("/search", data={"q": "x"}),
               client.put("/articles/fixture-talks", content=b"x"), client.delete("/articles/fixture-talks")):
         assert r.status_code in (401, 403, 404, 405), r.status_code
 

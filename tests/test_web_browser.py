@@ -117,7 +117,8 @@ def test_search_page(page: Any, base_url: str) -> None:
 def test_article_page(page: Any, base_url: str) -> None:
     page.goto(f"{base_url}/search?q=الحل السياسي")
     page.locator("ol.results h3 a", has_text="الحل السياسي").first.click()
-    page.wait_for_url("**/articles/fixture-talks")
+    page.wait_for_url("**/articles/fixture-talks?q=*")
+    assert page.locator("#body .hit").count() >= 2
     assert page.locator("article.article").get_attribute("dir") == "rtl"
     body = page.locator("#body")
     assert body.locator(".quote").count() == 3

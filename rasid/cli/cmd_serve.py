@@ -60,6 +60,12 @@ def cmd_serve(args: argparse.Namespace) -> int:
 
     token = args.token or os.environ.get("RASID_TOKEN") or None
     app = create_app(args.db, token=token)
+    import threading
+
+    from rasid.web.data import _kb
+
+    # the KB (names, coordinates) loads in the background, not during the first request
+    threading.Thread(target=_kb, daemon=True).start()
     mode = "uploads enabled (POST /api/ingest with the bearer token)" if token else "read-only"
     print(f"rasid: serving {args.db} at http://{args.host}:{args.port}/ ({mode}); Ctrl-C to stop",
           file=sys.stderr)

@@ -32,7 +32,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from rasid.web import data
 from rasid.web.data import EntityKey, SearchParams, article_path, entity_path
-from rasid.web.markup import annotate_html, article_annotations, highlight_html
+from rasid.web.markup import Ann, annotate_html, article_annotations, find_matches, highlight_html, query_terms
 from rasid.web.openapi import spec
 
 HERE = Path(__file__).resolve().parent
@@ -174,7 +174,11 @@ def create_app(db: str | Path, *, token: str | None = None) -> Starlette:
             if want_json:
                 return JSONResponse(rec)
             points = data.places_for(con, [rec["id"]])
-        body = annotate_html(rec["text"], article_annotations(rec, entity_path))
+        anns = article_annotations(rec, entity_path)
+        hl = (request.query_params.get("q") or "").strip()[:500]
+        if hl:  # arriving from a search: its matches are marked too
+            anns += [Ann(s, e, ["hit"], layer=4) for s, e in find_matches(rec["text"], query_terms(hl))]
+        body = annotate_html(rec["text"], anns)
         ents: dict[str, dict[str, Any]] = {}
         for e in rec.get("entities") or []:
             href = entity_path(e.get("id"), e.get("text") or "")
@@ -183,7 +187,7 @@ def create_app(db: str | Path, *, token: str | None = None) -> Starlette:
             if e["text"] not in d["forms"]:
                 d["forms"].append(e["text"])
             d["n"] += 1
-        return render("article.html", rec=rec, body=body, meta=data.article_meta(row),
+        return render("article.html", rec=rec, body=body, q=hl, meta=data.article_meta(row),
                       entities=sorted(ents.values(), key=lambda d: -d["n"]), points=points,
                       url=_safe_url(rec.get("url")), json_url=article_path(rec["id"]) + ".json",
                       raw_url=article_path(rec["id"]) + "/raw")
@@ -274,7 +278,9 @@ def create_app(db: str | Path, *, token: str | None = None) -> Starlette:
 
     # -- writing (only with a token) ---------------------------------------------------
     async def ingest(request: Request) -> Response:
-        assert token
+        if not token:
+            return JSONResponse({"error": "this server is read-only: uploads need `rasid serve --token TOKEN` "
+                                          "(or RASID_TOKEN)", "status": 403}, status_code=403)
         auth = request.headers.get("authorization", "")
         scheme, _, given = auth.partition(" ")
         if scheme.lower() != "bearer" or not hmac.compare_digest(given.strip().encode(), token.encode()):
@@ -343,8 +349,7 @@ def create_app(db: str | Path, *, token: str | None = None) -> Starlette:
         Route("/openapi.json", openapi),
         Mount("/static", app=StaticFiles(directory=str(HERE / "static")), name="static"),
     ]
-    if token:
-        routes.append(Route("/api/ingest", ingest, methods=["POST"]))
+    routes.append(Route("/api/ingest", ingest, methods=["POST"]))  # 403 unless started with a token
     app = Starlette(routes=routes, exception_handlers={HTTPException: http_error})
     app.add_middleware(SecurityHeaders)
     app.state.db = db_path
