@@ -64,7 +64,8 @@ _LIGHT_VERBS = {normalize(w) for w in (
     "أجرى", "أجرت", "أجريا", "عقد", "عقدت", "عقدا", "شن", "شنت", "نفذ", "نفذت", "وجه", "وجهت",
     "قدم", "قدمت", "تقدم", "تقدمت", "فرض", "فرضت", "وقع", "وقعت", "أصدر", "أصدرت", "أطلق",
     "أطلقت", "تبادل", "تبادلت", "أبدى", "أبدت", "أعلن", "أعلنت", "أكد", "أكدت", "جدد", "جددت",
-    "تلقى", "تلقت", "بدأ", "بدأت", "قام", "قامت", "قاموا", "واصل", "واصلت", "تواصل")}
+    "تلقى", "تلقت", "بدأ", "بدأت", "قام", "قامت", "قاموا", "واصل", "واصلت", "تواصل", "بحث",
+    "بحثت", "بحثا", "ناقش", "ناقشت", "شنت", "شنوا", "يشن", "تشن")}
 
 
 @dataclass(slots=True)
@@ -316,15 +317,13 @@ class EventExtractor:
                 i += 1
                 continue
             j, form, typ = hit
-            if self._hypothetical(i, form):
-                i = j + 1
-                continue
-            out.append(_Draft(typ, i, j, form, negated=self._negated(i)))
             if form.entry.need and form.kind != NOUN:
                 # فرض عقوبات، قدم مساعدات: the noun is part of this trigger, not another
                 for k in range(j + 1, min(j + 5, n)):
                     if any(f.entry.type == typ for f in lex.forms.get(norms[k], ())):
                         consumed.add(k)
+            if not self._hypothetical(i, form):
+                out.append(_Draft(typ, i, j, form, negated=self._negated(i)))
             i = j + 1
         return out
 
@@ -570,6 +569,8 @@ class EventExtractor:
             d.actor = self._implicit_actor(d, drafts)
         if d.form.suffix and obj is None:
             obj = self._antecedent(i, d.actor)
+        if obj is None and d.type in SYMMETRIC:
+            obj = self._with_partner(i, d.actor)
         if obj is not None:
             d.target = self.res.phrase(obj[0], obj[1], i)
             co = self._coordinated(obj[1], obj[1] + 8)
@@ -618,6 +619,19 @@ class EventExtractor:
                 return None
             if not w.startswith(("ال", "لل")):
                 return None
+        return None
+
+    def _with_partner(self, i: int, actor: Arg | None) -> tuple[int, int] | None:
+        """``بحث X مع Y في اتصال``: the partner of a symmetric event named with مع."""
+        s = self.sent[i]
+        for k in range(max(i - 8, 0), min(i + 8, len(self.toks))):
+            if self.sent[k] != s or self.norms[k] != "مع":
+                continue
+            ph = self._after(k, k + 4, skip_preps=False)
+            if ph is not None:
+                arg = self.res.phrase(ph[0], ph[1], i)
+                if arg is not None and (actor is None or arg.key() != actor.key()):
+                    return ph
         return None
 
     def _before(self, i: int) -> tuple[int, int] | None:

@@ -151,3 +151,33 @@ CREATE TABLE seen_urls (
 );
 CREATE INDEX seen_urls_retry ON seen_urls(status, retry_at);
 CREATE INDEX seen_urls_source ON seen_urls(source_id, status);
+
+-- migration: 4
+-- events (rasid/events): every coded event mention, and the deduplicated event records
+-- they back (one real event reported by N articles = one record, N mentions). Aggregates
+-- (sources, outlets, first report, disagreeing dates/places) are computed from the mentions,
+-- so deleting or replacing an article never leaves a stale count.
+CREATE TABLE event_records (
+    rowid INTEGER PRIMARY KEY,
+    key TEXT NOT NULL,                  -- type|actor|target|polarity (rasid.events.dedup.event_key)
+    type TEXT NOT NULL
+);
+CREATE INDEX event_records_key ON event_records(key);
+
+CREATE TABLE event_mentions (
+    article_id TEXT NOT NULL REFERENCES articles(id) ON DELETE CASCADE,
+    idx INTEGER NOT NULL,               -- position in the article's events
+    record INTEGER NOT NULL,            -- event_records.rowid
+    type TEXT NOT NULL,
+    trigger TEXT, trigger_start INTEGER, trigger_end INTEGER,
+    actor TEXT, actor_id TEXT, actor_name TEXT,
+    target TEXT, target_id TEXT, target_name TEXT,
+    date TEXT, date_source TEXT,        -- text | sentence | published
+    place TEXT, place_name TEXT, place_id TEXT, lat REAL, lon REAL,
+    negated INTEGER NOT NULL DEFAULT 0,
+    source TEXT, url TEXT, published TEXT,
+    event TEXT NOT NULL                 -- the contract item, JSON
+);
+CREATE INDEX event_mentions_record ON event_mentions(record);
+CREATE INDEX event_mentions_article ON event_mentions(article_id);
+CREATE INDEX event_mentions_type_date ON event_mentions(type, date);

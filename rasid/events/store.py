@@ -1,0 +1,92 @@
+"""Events in the SQLite store: mentions folded into deduplicated event records.
+
+:func:`add_events` is called by :meth:`rasid.store.sqlite.Store.add` inside the article's
+transaction; :func:`event_summaries` reads the records back (with filters) for
+``rasid events`` and the exports. Tables: migration 4 of ``rasid/store/schema.sql``.
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from typing import Any
+
+from rasid.doc import Doc
+from rasid.events.dedup import Mention, dates_compatible, event_key, summarize
+from rasid.text import normalize
+
+
+def add_events(db: sqlite3.Connection, doc: Doc, rec: dict[str, Any]) -> None:
+    """Store ``doc``'s events and attach each to its event record (new or existing)."""
+    db.execute("DELETE FROM event_mentions WHERE article_id=?", (doc.id,))
+    a = doc.article
+    for i, ev in enumerate(doc.events):
+        key = event_key(ev)
+        record = None
+        for row in db.execute(
+                "SELECT m.record, m.date, m.date_source FROM event_mentions m "
+                "JOIN event_records r ON r.rowid = m.record WHERE r.key=?", (key,)):
+            if dates_compatible(ev.get("date"), {"value": row[1], "source": row[2]}):
+                record = row[0]
+                break
+        if record is None:
+            record = db.execute("INSERT INTO event_records (key, type) VALUES (?,?)",
+                                (key, ev["type"])).lastrowid
+        act, tgt = ev.get("actor") or {}, ev.get("target") or {}
+        d, p, tr = ev.get("date") or {}, ev.get("place") or {}, ev.get("trigger") or {}
+        db.execute(
+            "INSERT INTO event_mentions (article_id, idx, record, type, trigger, trigger_start,"
+            " trigger_end, actor, actor_id, actor_name, target, target_id, target_name, date,"
+            " date_source, place, place_name, place_id, lat, lon, negated, source, url,"
+            " published, event) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+            (doc.id, i, record, ev["type"], tr.get("text"), tr.get("start"), tr.get("end"),
+             act.get("text"), act.get("id"), act.get("name"), tgt.get("text"), tgt.get("id"),
+             tgt.get("name"), d.get("value"), d.get("source"), p.get("text"), p.get("name"),
+             p.get("id"), p.get("lat"), p.get("lon"), int(bool(ev.get("negated"))), a.source,
+             a.url, rec.get("published"), json.dumps(ev, ensure_ascii=False)))
+
+
+def _contains(arg: dict[str, Any] | None, q: str) -> bool:
+    if not arg:
+        return False
+    qn = normalize(q).lower()
+    return any(qn in normalize(str(arg.get(k) or "")).lower() for k in ("text", "name", "id"))
+
+
+def event_summaries(db: sqlite3.Connection, *, type: str | None = None, actor: str | None = None,
+                    place: str | None = None, since: str | None = None, until: str | None = None,
+                    limit: int | None = None) -> list[dict[str, Any]]:
+    """Deduplicated events, most reported first. ``actor`` matches the actor or the target
+    (text, English name or id); ``since``/``until`` are ISO dates compared with the event
+    date; ``place`` matches the place's text or name."""
+    sql = ("SELECT record, article_id, idx, source, url, published, event FROM event_mentions"
+           + (" WHERE type=?" if type else "") + " ORDER BY record")
+    by_rec: dict[int, list[Mention]] = {}
+    types: dict[int, str] = {}
+    for row in db.execute(sql, (type.upper(),) if type else ()):
+        ev = json.loads(row[6])
+        by_rec.setdefault(row[0], []).append(Mention(row[1], row[2], ev, row[3], row[4], row[5]))
+        types[row[0]] = ev["type"]
+    keys = dict(db.execute("SELECT rowid, key FROM event_records")) if by_rec else {}
+    out = []
+    for rid, ms in by_rec.items():
+        s = summarize(keys.get(rid, ""), types[rid], ms)
+        s["record_id"] = rid
+        if actor and not (_contains(s["actor"], actor) or _contains(s["target"], actor)):
+            continue
+        if place and not _contains(s["place"], place):
+            continue
+        date = s["date"] or ""
+        if since and (not date or date[:len(since)] < since):
+            continue
+        if until and (not date or date[:len(until)] > until):
+            continue
+        out.append(s)
+    out.sort(key=lambda s: (-s["n_sources"], -s["n_mentions"], s["date"] or "", s["record_id"]))
+    return out[:limit] if limit else out
+
+
+def counts(db: sqlite3.Connection) -> tuple[int, int]:
+    """(event mentions, deduplicated event records with at least one mention)."""
+    m = db.execute("SELECT COUNT(*), COUNT(DISTINCT record) FROM event_mentions").fetchone()
+    return int(m[0]), int(m[1])
