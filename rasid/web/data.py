@@ -280,10 +280,11 @@ def sources(path: str) -> list[dict[str, Any]]:
 # -- articles -----------------------------------------------------------------------------
 
 def article_row(con: sqlite3.Connection, article_id: str) -> sqlite3.Row | None:
-    return con.execute(
+    row: sqlite3.Row | None = con.execute(
         "SELECT id, title, source, url, published, published_inferred, author, text, record, format,"
         " origin, stages, duplicate_of, story, ingested_at, n_tokens FROM articles WHERE id = ?",
         (article_id,)).fetchone()
+    return row
 
 
 def record_of(row: sqlite3.Row) -> dict[str, Any]:
@@ -496,7 +497,9 @@ def story(con: sqlite3.Connection, story_id: str, *, limit: int = 500) -> dict[s
         row = con.execute("SELECT * FROM stories WHERE id = ?", (story_id,)).fetchone()
         if row is not None:
             # shown as stored, minus the clusterer's internal state
-            info = {k: row[k] for k in row.keys() if k not in _STORY_HIDDEN and not isinstance(row[k], bytes)}
+            # (a sqlite3.Row iterates over values: keys() is needed)
+            info = {k: row[k] for k in row.keys()  # noqa: SIM118
+                    if k not in _STORY_HIDDEN and not isinstance(row[k], bytes)}
     members = "SELECT article_id FROM story_members WHERE story_id = ?" if has_table(con, "story_members") else None
     where = "a.story = ?" + (f" OR a.id IN ({members})" if members else "")
     args: list[Any] = [story_id, story_id] if members else [story_id]

@@ -18,17 +18,17 @@ def _span(extra: dict[str, Any] | None = None) -> dict[str, Any]:
     return {"type": "object", "properties": props, "required": ["start", "end"]}
 
 
-_SPEAKER = {"type": ["object", "null"], "properties": {
+_SPEAKER: dict[str, Any] = {"type": ["object", "null"], "properties": {
     "text": {"type": "string"}, "start": {"type": "integer"}, "end": {"type": "integer"},
     "id": _STR_NULL, "name": _STR_NULL}}
 
-_QUOTE = {"type": "object", "properties": {
+_QUOTE: dict[str, Any] = {"type": "object", "properties": {
     "start": {"type": "integer"}, "end": {"type": "integer"},
     "content": {"type": "string", "description": "text[start:end]"},
     "kind": {"type": "string", "enum": ["direct", "indirect"]}, "cue": {"type": "string"},
     "speaker": _SPEAKER}}
 
-_ARTICLE_REF = {"type": "object", "properties": {
+_ARTICLE_REF: dict[str, Any] = {"type": "object", "properties": {
     "id": {"type": "string"}, "title": _STR_NULL, "published": _STR_NULL, "source": _STR_NULL}}
 
 SCHEMAS: dict[str, Any] = {
