@@ -1,0 +1,110 @@
+"""Articles/s of the single-process CLI, Spark local[1] and local[2] on the same ANT articles.
+
+    python -m rasid.spark.bench [--limit 5000] [--partitions 8] [--modes cli,local[1],local[2]]
+
+Each mode runs in its own process on the same JSONL file (the first N ANT articles, written to
+a temporary folder): ``rasid analyze --no-store`` for the CLI; ``rasid spark analyze`` for
+Spark, timed from the first read to the written Parquet (the JVM start is reported apart: on a
+cluster it is paid once per job, not per article). Every mode runs the whole job: pipeline,
+near-duplicates, stories, output. The machine's other load counts: run it on quiet cores.
+"""
+
+from __future__ import annotations
+
+import argparse
+import gzip
+import json
+import os
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+from typing import Any
+
+from rasid.util.shared import shared_dir
+
+
+def write_sample(path: Path, limit: int) -> int:
+    ant = shared_dir() / "data/news/ant/ant_multisource_v2.1.jsonl.gz"
+    n = 0
+    with gzip.open(ant, "rt", encoding="utf-8") as f, open(path, "w", encoding="utf-8") as out:
+        for n, line in enumerate(f, 1):
+            out.write(line)
+            if n >= limit:
+                break
+    return n
+
+
+def run_cli(inp: Path) -> dict[str, Any]:
+    t = time.perf_counter()
+    subprocess.run([sys.executable, "-m", "rasid", "analyze", str(inp), "--no-store", "-q", "-o", os.devnull],
+                   check=True)
+    return {"seconds": time.perf_counter() - t}
+
+
+def run_spark(master: str, inp: Path, out: Path, partitions: int) -> dict[str, Any]:
+    """One Spark mode in a fresh process (a fresh JVM): its timings as JSON on stdout."""
+    p = subprocess.run([sys.executable, "-m", "rasid.spark.bench", "--one", master, str(inp), str(out),
+                        "--partitions", str(partitions)], capture_output=True, text=True, check=False)
+    if p.returncode:
+        sys.stderr.write(p.stderr[-4000:])
+        raise SystemExit(f"rasid spark bench: the {master} run failed (exit {p.returncode})")
+    return json.loads(p.stdout.strip().splitlines()[-1])
+
+
+def one(master: str, inp: str, out: str, partitions: int) -> None:
+    from rasid.spark.runner import analyze, session
+
+    t = time.perf_counter()
+    spark = session(master, partitions=partitions, quiet=True)
+    spark.range(1).count()  # the JVM and the first job are up
+    startup = time.perf_counter() - t
+    t = time.perf_counter()
+    res = analyze(spark, [inp], out, partitions=partitions, overwrite=True)
+    total = time.perf_counter() - t
+    spark.stop()
+    print(json.dumps({"startup": startup, "seconds": total, "steps": res.seconds, "analyzed": res.analyzed}))
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(prog="python -m rasid.spark.bench", description=__doc__,
+                                 formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--limit", type=int, default=5000, help="ANT articles (default 5000)")
+    ap.add_argument("--partitions", type=int, default=8, help="analysis tasks in every Spark mode (default 8)")
+    ap.add_argument("--modes", default="cli,local[1],local[2]")
+    ap.add_argument("--one", nargs=3, metavar=("MASTER", "IN", "OUT"), help=argparse.SUPPRESS)
+    args = ap.parse_args(argv)
+    if args.one:
+        master, inp, out = args.one
+        one(master, inp, out, args.partitions)
+        return 0
+    with tempfile.TemporaryDirectory(prefix="rasid-spark-bench-") as tmp:
+        inp = Path(tmp) / "ant.jsonl"
+        try:
+            n = write_sample(inp, args.limit)
+        except FileNotFoundError as e:
+            print(f"rasid spark bench: {e.filename}: not found (needs ../shared/data/news; set RASID_SHARED)",
+                  file=sys.stderr)
+            return 2
+        rows: dict[str, dict[str, Any]] = {}
+        for mode in args.modes.split(","):
+            print(f"running {mode} on {n} articles ...", file=sys.stderr, flush=True)
+            rows[mode] = run_cli(inp) if mode == "cli" else run_spark(mode, inp, Path(tmp) / f"out-{mode}", args.partitions)
+    print(f"ANT, {n} articles, {os.cpu_count()} cores, {args.partitions} Spark partitions; whole job "
+          "(pipeline + near-duplicates + stories + output)")
+    print(f"{'mode':10} {'seconds':>8} {'articles/s':>11} {'JVM start':>10}  steps")
+    for mode, r in rows.items():
+        steps = ", ".join(f"{k} {v:.1f}" for k, v in r.get("steps", {}).items())
+        start = f"{r['startup']:9.1f}s" if "startup" in r else f"{'-':>10}"
+        print(f"{mode:10} {r['seconds']:8.1f} {n / r['seconds']:11.1f} {start}  {steps}")
+    if "local[1]" in rows and "local[2]" in rows:
+        sp = rows["local[1]"]["seconds"] / rows["local[2]"]["seconds"]
+        a1, a2 = rows["local[1]"]["steps"].get("analyze"), rows["local[2]"]["steps"].get("analyze")
+        print(f"local[2] / local[1] speed-up: {sp:.2f}x whole job"
+              + (f", {a1 / a2:.2f}x the analyze step" if a1 and a2 else "") + " (the issue asks >= 1.6x)")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
