@@ -25,6 +25,8 @@ from rasid.text.normalize import normalize
 from rasid.web.markup import find_matches, make_snippet, query_terms
 
 MAX_PER_PAGE = 100
+#: co-occurring entities are counted over at most this many (latest stored) articles
+COOCCUR_ARTICLES = 2000
 
 
 @contextmanager
@@ -315,7 +317,7 @@ def places_for(con: sqlite3.Connection, article_ids: list[str] | None) -> list[d
     for ids in chunks:
         within = f"article_id IN ({','.join('?' * len(ids))}) AND" if ids else ""
         for r in con.execute(
-                "SELECT coalesce(place_id, name, text) AS key, place_id, max(name) AS name, max(text) AS text,"
+                "SELECT coalesce(place_id, name, text) AS key, place_id, max(name) AS name, min(text) AS text,"
                 " avg(lat) AS lat, avg(lon) AS lon, max(country) AS country, count(*) AS mentions,"
                 f" count(DISTINCT article_id) AS articles FROM places WHERE {within}"
                 " lat IS NOT NULL AND lon IS NOT NULL GROUP BY key", ids):
@@ -323,7 +325,7 @@ def places_for(con: sqlite3.Connection, article_ids: list[str] | None) -> list[d
                        r["country"], r["mentions"], r["articles"])
         if _kb():
             for r in con.execute(
-                    "SELECT kb_id, max(name) AS name, max(text) AS text, count(*) AS mentions,"
+                    "SELECT kb_id, max(name) AS name, min(text) AS text, count(*) AS mentions,"
                     f" count(DISTINCT article_id) AS articles FROM entities WHERE {within}"
                     " kb_id IS NOT NULL AND type = 'LOC' GROUP BY kb_id", ids):
                 info = kb_info(r["kb_id"])
@@ -374,10 +376,13 @@ def entity(con: sqlite3.Connection, key: EntityKey, *, limit: int = 100) -> dict
         f" (SELECT e.article_id, count(*) AS mentions FROM entities e WHERE {cond} GROUP BY e.article_id) m"
         " JOIN articles a ON a.id = m.article_id ORDER BY a.published DESC LIMIT ?", [*args, limit])]
     co = [dict(r) for r in con.execute(
-        "SELECT coalesce(o.kb_id, 'norm:' || o.norm) AS id, max(o.name) AS name, max(o.text) AS text,"
+        "SELECT coalesce(o.kb_id, 'norm:' || o.norm) AS id, max(o.name) AS name, min(o.text) AS text,"
         " max(o.type) AS type, count(DISTINCT o.article_id) AS articles FROM entities o"
-        f" WHERE o.article_id IN (SELECT e.article_id FROM entities e WHERE {cond})"
-        " GROUP BY 1 ORDER BY articles DESC LIMIT 31", args)]
+        # counted over the latest COOCCUR_ARTICLES articles that mention it: bounded work
+        # for the most frequent entities of a large store
+        f" WHERE o.article_id IN (SELECT e.article_id FROM entities e WHERE {cond}"
+        " GROUP BY e.article_id ORDER BY max(e.rowid) DESC LIMIT ?)"
+        " GROUP BY 1 ORDER BY articles DESC LIMIT 31", [*args, COOCCUR_ARTICLES])]
     co = [c for c in co if c["id"] != str(key)][:30]
     for c in co:
         c["href"] = "/entities/" + urllib.parse.quote(c["id"], safe=":")
@@ -402,7 +407,7 @@ def entity(con: sqlite3.Connection, key: EntityKey, *, limit: int = 100) -> dict
 
 def entity_label(con: sqlite3.Connection, key: EntityKey) -> str | None:
     cond, args = key.where("e")
-    row = con.execute(f"SELECT coalesce(max(e.name), max(e.text)) FROM entities e WHERE {cond}", args).fetchone()
+    row = con.execute(f"SELECT coalesce(max(e.name), min(e.text)) FROM entities e WHERE {cond}", args).fetchone()
     return row[0] if row and row[0] else (key.norm or key.kb_id)
 
 
@@ -544,10 +549,10 @@ def _overview(con: sqlite3.Connection) -> dict[str, Any]:
         "published": dict(q("SELECT min(published) AS first, max(published) AS last FROM articles").fetchone()),
         "top_speakers": [dict(r) for r in q(
             "SELECT coalesce(speaker_id, 'norm:' || rnorm(speaker_text)) AS id,"
-            " coalesce(max(speaker_name), max(speaker_text)) AS name, count(*) AS quotes FROM quotes"
+            " coalesce(max(speaker_name), min(speaker_text)) AS name, count(*) AS quotes FROM quotes"
             " WHERE speaker_text IS NOT NULL GROUP BY 1 ORDER BY quotes DESC LIMIT 15")],
         "top_entities": [dict(r) for r in q(
-            "SELECT coalesce(kb_id, 'norm:' || norm) AS id, coalesce(max(name), max(text)) AS name,"
+            "SELECT coalesce(kb_id, 'norm:' || norm) AS id, coalesce(max(name), min(text)) AS name,"
             " max(type) AS type, count(*) AS mentions FROM entities GROUP BY 1 ORDER BY mentions DESC LIMIT 15")],
         "sources": [dict(r) for r in q(
             "SELECT source, count(*) AS articles FROM articles GROUP BY source ORDER BY articles DESC LIMIT 20")],
