@@ -169,3 +169,20 @@ def test_hostile_article_is_inert(page: Any, base_url: str) -> None:
     page.wait_for_timeout(300)
     _shot(page, "hostile.png")
     _clean(page)
+
+
+@pytest.mark.parametrize("path", ["/static/../../app.py", "/static/../../../../etc/passwd",
+                                  "/static/%2e%2e/%2e%2e/app.py", "/articles/../../etc/passwd",
+                                  "/static//etc/passwd", "/articles/..%2F..%2Fpyproject.toml/raw"])
+def test_raw_paths_over_http(base_url: str, path: str) -> None:
+    # sent byte for byte (no client-side normalization of ..), to the real server
+    import http.client
+
+    host, port = base_url.removeprefix("http://").split(":")
+    con = http.client.HTTPConnection(host, int(port), timeout=10)
+    con.request("GET", path)
+    r = con.getresponse()
+    body = r.read()
+    con.close()
+    assert r.status == 404, (path, r.status)
+    assert b"root:" not in body and b"import " not in body

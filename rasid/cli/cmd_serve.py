@@ -66,6 +66,9 @@ def cmd_serve(args: argparse.Namespace) -> int:
 
     # the KB (names, coordinates) loads in the background, not during the first request
     threading.Thread(target=_kb, daemon=True).start()
+    if token and args.host not in ("127.0.0.1", "localhost", "::1"):
+        print("rasid: warning: the token travels in clear over plain HTTP; put a TLS proxy in front "
+              "when serving beyond this machine", file=sys.stderr)
     mode = "uploads enabled (POST /api/ingest with the bearer token)" if token else "read-only"
     print(f"rasid: serving {args.db} at http://{args.host}:{args.port}/ ({mode}); Ctrl-C to stop",
           file=sys.stderr)
