@@ -97,6 +97,7 @@ class _Draft:
     quote: int | None = None
     implicit_actor: bool = False
     ref_date: dict[str, Any] | None = None
+    place_tok: int = -1  # a place named in the trigger's genitive
     extra_targets: list[Arg] = field(default_factory=list)
 
 
@@ -546,6 +547,11 @@ class EventExtractor:
             else:
                 gen = self._np(k, k) if k < n and self.sent[k] == s and \
                     not _has_prep(self.norms[k]) and not d.form.suffix else None
+                if gen is not None and d.type in ("CONSULT", "AGREE") and \
+                        self.ent_at[gen[0]] >= 0 and self.ents[self.ent_at[gen[0]]].type == "LOC":
+                    # اجتماع أستانا، قمة هلسنكي: a meeting named by its place
+                    d.place_tok = gen[0]
+                    gen = None
                 if gen is not None and d.type not in ACTOR_GENITIVE:
                     obj = gen
                     subj = self._by_agent(gen[1], lim)
@@ -553,7 +559,8 @@ class EventExtractor:
                     subj = gen
                     obj = self._after(gen[1], gen[1] + 6, skip_preps=True)
                 else:
-                    obj = self._after(j, lim, skip_preps=True) if not d.form.suffix else None
+                    after = self._ent_range(d.place_tok)[1] if d.place_tok >= 0 else j
+                    obj = self._after(after, lim, skip_preps=True) if not d.form.suffix else None
                 if subj is None:
                     subj = self._light_verb_subject(i)
         if subj is not None:
@@ -740,6 +747,10 @@ class EventExtractor:
                 dist = (t0 - m.end) * 2
                 if self._clause_break(m.end, t0, after=False):
                     dist += 400
+                # a date right after another trigger is that one's (ستفتح في 14 أيار، رحبت)
+                elif any(self.toks[k].end <= m.start and m.start - self.toks[k].end < t0 - m.end
+                         and self.sent[k] == s for k in self._trigger_at if k != d.i):
+                    dist += 400
             if best is None or dist < best[0]:
                 best = (dist, m)
         if best is not None:
@@ -789,6 +800,9 @@ class EventExtractor:
                 continue
             attached = e.start > t.start and doc.text[t.start:e.start][-1:] == "ب"
             p = self._prev(k)
+            if k == d.place_tok:
+                cands.append((-1, e.start, e.end, e.text))
+                continue
             if not (attached or p in _LOCATIVE or bare(p) in _LOCATIVE):
                 continue
             if e.start >= t1:
