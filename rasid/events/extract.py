@@ -222,6 +222,10 @@ def _has_prep(w: str) -> bool:
                            w[0] in "بل" and not w.startswith("ال") and bare(w) != w)
 
 
+_MEDIA = {bare(normalize(w)) for w in ("وكالة", "صحيفة", "قناة", "موقع", "شبكة", "مجلة",
+                                      "تلفزيون", "إذاعة", "لوكالة", "لصحيفة", "لقناة")}
+
+
 class EventExtractor:
     """``EventExtractor()(doc) -> list[dict]`` in the output contract's ``events`` shape."""
 
@@ -641,6 +645,15 @@ class EventExtractor:
                     return ph
         return None
 
+    def _is_medium(self, k: int) -> bool:
+        """A news outlet (a dateline "(CNN)", وكالة انترفاكس, صحيفة …) reports; it does not act."""
+        a, b = self._ent_range(k)
+        text = self.doc.text[self.toks[a].start:self.toks[b].end]
+        if text.isascii():
+            return True
+        p = bare(self._prev(a)) if a > 0 else ""
+        return p in _MEDIA
+
     def _before(self, i: int) -> tuple[int, int] | None:
         """The participant right before token ``i`` (the noun a participle describes)."""
         k = i - 1
@@ -716,7 +729,8 @@ class EventExtractor:
         first = self.sent_first.get(s, 0)
         for k in range(first, d.i):
             ei = self.ent_at[k]
-            if ei >= 0 and self.ents[ei].type in ("PER", "ORG") and not self._is_place_use(k):
+            if ei >= 0 and self.ents[ei].type in ("PER", "ORG") and not self._is_place_use(k) \
+                    and not self._is_medium(k):
                 a, b = self._ent_range(k)
                 return self.res.phrase(a, b, d.i)
         # a continuation: the previous sentence's actor or speaker
