@@ -6,10 +6,12 @@ its articles mention and its date range. An article joins a story when
 
     cosine(article, centroid) + ENTITY_BONUS * shared-entity overlap - time penalty >= THRESHOLD
 
-and the cosine alone reaches MIN_COSINE (entities and time only tip a close call). Sharing
-one famous name (Trump, Putin) moves the cosine little, because such names are common in
-the background IDF table, and the entity overlap is weighted by how rare each entity is
-among the stories seen; so two articles that only share a famous name stay apart. A story
+and the cosine alone reaches MIN_COSINE (entities and time only tip a close call). When the
+article shares fewer than two entities with the story, the part of the cosine that comes
+from words outside its entity mentions must also reach MIN_CONTENT: two articles that
+share a famous name (Trump, Putin) and little else stay apart, however rare the name was
+in the background IDF table. The entity overlap is
+weighted by how rare each entity is among the stories seen. A story
 spans months when its articles keep saying the same specific things, but it goes dormant
 after DORMANT_DAYS without a new article: later articles start a new story.
 
@@ -30,6 +32,8 @@ from rasid.stories.features import Features
 
 THRESHOLD = 0.25
 MIN_COSINE = 0.20
+#: cosine from the words that are not names (only checked when the NER stages ran)
+MIN_CONTENT = 0.12
 ENTITY_BONUS = 0.10
 #: penalty per doubling of the gap (in weeks) between an article and the story's dates
 TIME_PENALTY = 0.01
@@ -65,11 +69,11 @@ class Story:
     names: dict[str, str] = field(default_factory=dict)
     surfaces: dict[str, str] = field(default_factory=dict)
 
-    def cosine(self, vec: dict[str, float]) -> float:
+    def cosine(self, vec: dict[str, float], skip: frozenset[str] = frozenset()) -> float:
         if not self.norm:
             return 0.0
         c = self.centroid
-        return sum(w * c.get(t, 0.0) for t, w in vec.items()) / self.norm
+        return sum(w * c.get(t, 0.0) for t, w in vec.items() if t not in skip) / self.norm
 
     def gap_days(self, date: str | None) -> int | None:
         d, a, b = _date(date), _date(self.first), _date(self.last)
@@ -176,15 +180,18 @@ class Clusterer:
         gap = s.gap_days(f.date)
         if gap is not None and gap > DORMANT_DAYS:
             return -1.0, cos
+        if f.name_terms and sum(1 for k in f.entities if k in s.entities) < 2 \
+                and s.cosine(f.vec, f.name_terms) < MIN_CONTENT:
+            return -1.0, cos  # one shared name (or none) and little else in common
         pen = TIME_PENALTY * math.log2(1 + gap / 7) if gap else 0.0
         return cos + ENTITY_BONUS * self._entity_overlap(f, s) - pen, cos
 
     def candidates(self, f: Features) -> list[str]:
-        acc: Counter[str] = Counter()
+        acc: dict[str, float] = defaultdict(float)
         for t, w in sorted(f.vec.items(), key=lambda kv: -kv[1])[:QUERY_TERMS]:
             for sid in self.postings.get(t, ()):
                 acc[sid] += w
-        return [sid for sid, _ in acc.most_common(CANDIDATES)]
+        return sorted(acc, key=lambda sid: -acc[sid])[:CANDIDATES]
 
     def assign(self, article_id: str, f: Features, duplicate_of: str | None = None) -> Assignment:
         """Pick the story of an article (and update it): call once per article, in order."""
@@ -195,6 +202,7 @@ class Clusterer:
             self.member_story[article_id] = s.id
             return Assignment(s.id, 1.0, "duplicate")
         best: tuple[float, str] | None = None
+        sc: float
         for sid in self.candidates(f):
             sc, cos = self.score(f, self.stories[sid])
             if cos >= self.min_cosine and sc >= self.threshold and (best is None or sc > best[0]):

@@ -87,6 +87,8 @@ class Features:
     entities: Counter[str] = field(default_factory=Counter)  # entity key -> mentions
     names: dict[str, str] = field(default_factory=dict)     # entity key -> display name
     date: str | None = None                                 # YYYY-MM-DD
+    #: terms that are (part of) an entity mention: a name shared is not yet a shared story
+    name_terms: frozenset[str] = frozenset()
 
 
 def entity_key(ent_id: str | None, text: str) -> str:
@@ -110,12 +112,15 @@ def features(doc: Doc) -> Features:
     vec = {t: w / norm for t, w in top}
     ents: Counter[str] = Counter()
     names: dict[str, str] = {}
+    name_terms: set[str] = set()
     for e in doc.entities:
         k = entity_key(e.id, e.text)
         ents[k] += 1
         names.setdefault(k, e.name or e.text)
+        name_terms.update(t for t, _ in terms(e.text))
     pub = doc.published or doc.article.published
-    return Features(vec, {t: surfaces[t] for t in vec}, ents, names, pub[:10] if pub else None)
+    return Features(vec, {t: surfaces[t] for t in vec}, ents, names, pub[:10] if pub else None,
+                    frozenset(name_terms & vec.keys()))
 
 
 def build(out: str, corpus: str = "saudinewsnet", min_df: int = 2) -> None:

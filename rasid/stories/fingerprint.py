@@ -46,7 +46,7 @@ def shingles(text: str, k: int = SHINGLE) -> set[bytes]:
 
 
 def _perms() -> tuple[np.ndarray, np.ndarray]:
-    from datasketch import MinHash
+    from datasketch import MinHash  # type: ignore[import-untyped]
 
     m = MinHash(num_perm=NUM_PERM, seed=_SEED, scheme="legacy")
     a, b = m.permutations
@@ -87,6 +87,21 @@ def from_blob(blob: bytes) -> np.ndarray:
     return np.frombuffer(blob, dtype="<u4").astype(np.uint64)
 
 
+class _Sketch:
+    """What MinHashLSH reads of a MinHash (its hash values, length and scheme). Building a
+    datasketch MinHash from stored values regenerates its permutations every time, which
+    cost three quarters of the indexing time."""
+
+    __slots__ = ("hashvalues",)
+    scheme = "legacy"
+
+    def __init__(self, hashvalues: np.ndarray) -> None:
+        self.hashvalues = hashvalues
+
+    def __len__(self) -> int:
+        return len(self.hashvalues)
+
+
 @dataclass(slots=True)
 class Match:
     """The outcome of :meth:`DuplicateIndex.check`."""
@@ -104,7 +119,7 @@ class DuplicateIndex:
     """
 
     def __init__(self, threshold: float = THRESHOLD) -> None:
-        from datasketch import MinHashLSH
+        from datasketch import MinHashLSH  # type: ignore[import-untyped]
 
         self.threshold = threshold
         self.lsh = MinHashLSH(threshold=threshold, num_perm=NUM_PERM)
@@ -115,25 +130,27 @@ class DuplicateIndex:
     def __len__(self) -> int:
         return len(self.sigs)
 
-    def _minhash(self, sig: np.ndarray) -> object:
-        from datasketch import MinHash
-
-        return MinHash(num_perm=NUM_PERM, seed=_SEED, hashvalues=sig, scheme="legacy")
+    def _minhash(self, sig: np.ndarray) -> _Sketch:
+        return _Sketch(sig)
 
     def check(self, article_id: str, text: str) -> Match:
         sig = signature(shingles(text))
         if sig is None:
             return Match(None, 0.0, None)
+        # groups are stars around their root (earliest stored article): an article joins a
+        # group only when it matches the root itself, so a chain of small edits (or one
+        # template filled in twice) does not merge different articles through a third
         best: tuple[int, str, float] | None = None
         for cand in self.lsh.query(self._minhash(sig)):
             if cand == article_id:
                 continue
-            sim = jaccard(sig, self.sigs[cand])
+            root = self.meta[cand][1]
+            if root == article_id:
+                continue
+            sim = jaccard(sig, self.sigs[root]) if root in self.sigs else 0.0
             if sim < self.threshold:
                 continue
-            seq, root = self.meta[cand]
-            # the group's root is its earliest stored article; a candidate's root is earlier
-            rseq = self.meta[root][0] if root in self.meta else seq
+            rseq = self.meta[root][0]
             if best is None or rseq < best[0]:
                 best = (rseq, root, sim)
         if best is None:

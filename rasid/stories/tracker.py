@@ -37,7 +37,7 @@ class StoryTracker:
             self._load(store.db)
 
     def _load(self, db: sqlite3.Connection) -> None:
-        from datasketch import MinHash  # noqa: F401  (fail here, clearly, if it is missing)
+        from datasketch import MinHash  # type: ignore[import-untyped]  # noqa: F401  (fail here, clearly, if missing)
 
         for aid, seq, sig, dup in db.execute(
                 "SELECT article_id, seq, sig, duplicate_of FROM fingerprints ORDER BY seq"):
