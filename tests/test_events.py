@@ -179,6 +179,17 @@ def test_dedup_across_outlets_keeps_disagreements() -> None:
             "num_sources", "mentions"} <= set(first)
 
 
+def test_events_without_participants_are_not_merged_on_date_alone() -> None:
+    anon = {**_ev("ASSAULT", "x", None, "2018"), "actor": None}
+    recs = [{"id": "a", "source": "bbc", "events": [anon]},
+            {"id": "b", "source": "cnn", "events": [anon]}]
+    assert len(dedup(recs).records) == 2
+    here = {**_ev("ASSAULT", "x", None, "2018-04-07", place="دوما"), "actor": None}
+    recs = [{"id": "a", "source": "bbc", "events": [here]},
+            {"id": "b", "source": "cnn", "events": [here]}]
+    assert len(dedup(recs).records) == 1
+
+
 def test_date_compatibility_and_keys() -> None:
     assert dates_compatible({"value": "2018-05"}, {"value": "2018-05-14"})
     assert dates_compatible({"value": "2018-05-14"}, {"value": "2018-05-15"})

@@ -36,12 +36,24 @@ def arg_key(arg: dict[str, Any] | None) -> str:
     return words[-1] if words else ""
 
 
-def event_key(ev: dict[str, Any]) -> str:
-    """What must be equal for two mentions to be one event (dates aside)."""
+def event_key(ev: dict[str, Any], uid: str = "") -> str:
+    """What must be equal for two mentions to be one event (dates aside).
+
+    An event with neither actor nor target has too little identity to be matched across
+    articles on type and date alone ("an attack in 2018"): it is matched only on the same
+    place and the same day, else it stays its own record (``uid``: article id + index)."""
     a, t = arg_key(ev.get("actor")), arg_key(ev.get("target"))
     if ev["type"] in SYMMETRIC:
         a, t = sorted((a, t))
-    return "|".join((ev["type"], a, t, "neg" if ev.get("negated") else ""))
+    neg = "neg" if ev.get("negated") else ""
+    if not a and not t:
+        place = ev.get("place") or {}
+        pk = place.get("id") or place.get("name") or normalize(place.get("text") or "")
+        day = (ev.get("date") or {}).get("value") or ""
+        if pk and len(day) == 10 and (ev.get("date") or {}).get("source") != "published":
+            return "|".join((ev["type"], "@" + pk, day, neg))
+        return "|".join((ev["type"], "#" + uid, "", neg))
+    return "|".join((ev["type"], a, t, neg))
 
 
 def _day(v: str) -> dt.date | None:
@@ -167,7 +179,7 @@ class Deduper:
 
     def add(self, m: Mention) -> EventRecord:
         self.n_mentions += 1
-        key = event_key(m.event)
+        key = event_key(m.event, f"{m.article_id}#{m.index}")
         for r in self._by_key.get(key, ()):
             if r.matches(m.event):
                 r.add(m)

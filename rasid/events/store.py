@@ -21,7 +21,7 @@ def add_events(db: sqlite3.Connection, doc: Doc, rec: dict[str, Any]) -> None:
     db.execute("DELETE FROM event_mentions WHERE article_id=?", (doc.id,))
     a = doc.article
     for i, ev in enumerate(doc.events):
-        key = event_key(ev)
+        key = event_key(ev, f"{doc.id}#{i}")
         record = None
         for row in db.execute(
                 "SELECT m.record, m.date, m.date_source FROM event_mentions m "
