@@ -21,6 +21,7 @@ import os
 import re
 import sys
 import zipfile
+import zlib
 
 from .paths import MODEL_DIR, shared_dir
 from .textnorm import normalize, split_prefix, tokenize
@@ -54,7 +55,7 @@ def write_corpora(shared: str, raw_path: str, split_path: str) -> int:
     seen = set()
     with open(raw_path, "w", encoding="utf-8") as fr, open(split_path, "w", encoding="utf-8") as fs:
         for text in iter_texts(shared):
-            h = hash(text[:300])
+            h = zlib.crc32(text[:300].encode("utf-8"))
             if h in seen:  # drop exact duplicate articles
                 continue
             seen.add(h)
@@ -75,29 +76,13 @@ def write_corpora(shared: str, raw_path: str, split_path: str) -> int:
     return n_tok
 
 
-def _tree_paths(centroids, depths=(4, 7, 10, 13)):
-    """Brown-like bit-string paths: Ward agglomerative tree over k-means centroids."""
-    from scipy.cluster.hierarchy import linkage
-
-    n = len(centroids)
-    Z = linkage(centroids, method="ward")
-    children = {n + i: (int(Z[i, 0]), int(Z[i, 1])) for i in range(len(Z))}
-    paths = {}
-    stack = [(2 * n - 2, "")]
-    while stack:
-        node, p = stack.pop()
-        if node < n:
-            paths[node] = p
-        else:
-            a, b = children[node]
-            stack.append((a, p + "0"))
-            stack.append((b, p + "1"))
-    return [["b" + paths[i][:d] for d in depths] for i in range(n)]
+def stable_hash(s: str) -> int:
+    """Process-independent hash for gensim's vector seeding (str hash is randomised)."""
+    return zlib.crc32(s.encode("utf-8"))
 
 
 def train_and_cluster(corpus: str, out_tsv: str, seed: int, workers: int, min_count: int,
                       max_words: int) -> None:
-    import numpy as np
     from gensim.models import Word2Vec
     from gensim.models.word2vec import LineSentence
 
@@ -105,7 +90,8 @@ def train_and_cluster(corpus: str, out_tsv: str, seed: int, workers: int, min_co
         model = Word2Vec.load(corpus + ".w2v")
     else:
         model = Word2Vec(LineSentence(corpus), vector_size=100, window=5, min_count=min_count,
-                         sg=1, negative=5, epochs=5, workers=workers, seed=seed)
+                         sg=1, negative=5, epochs=5, workers=workers, seed=seed,
+                         hashfxn=stable_hash)
         model.save(corpus + ".w2v")
     cluster_vectors(model.wv, out_tsv, seed, max_words)
 
@@ -125,12 +111,10 @@ def cluster_vectors(wv, out_tsv: str, seed: int, max_words: int) -> None:
                              max_iter=50)
         cols.append(km.fit_predict(vecs))
         log.info("k-means k=%d done for %s", k, out_tsv)
-    paths = _tree_paths(km.cluster_centers_)  # tree over the finest k-means level
     with open(out_tsv, "w", encoding="utf-8") as fh:
-        fh.write("#word\t" + "\t".join(f"k{k}" for k in KS) + "\ttree\n")
+        fh.write("#word\t" + "\t".join(f"k{k}" for k in KS) + "\n")
         for i, w in enumerate(words):
-            fh.write(w + "\t" + "\t".join(str(int(c[i])) for c in cols) + "\t"
-                     + "\t".join(paths[cols[-1][i]]) + "\n")
+            fh.write(w + "\t" + "\t".join(str(int(c[i])) for c in cols) + "\n")
 
 
 def main(argv: list[str] | None = None) -> int:

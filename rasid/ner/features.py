@@ -123,8 +123,7 @@ class FeatureExtractor:
                 own.append(f"cr{i}={cid}")
             ctx.append("cr1=" + cl[1])
             ctx.append("cr2=" + cl[2])
-            if len(cl) > 5:
-                ctx.append("cr5=" + cl[5])
+
         else:
             own.append("cr=none")
         cs = self.cs.get(stem)
@@ -133,8 +132,7 @@ class FeatureExtractor:
                 own.append(f"cs{i}={cid}")
             ctx.append("cs1=" + cs[1])
             ctx.append("cs2=" + cs[2])
-            if len(cs) > 5:
-                ctx.append("cs5=" + cs[5])
+
         # gazetteers / triggers (on stem and conj-stripped forms)
         gz = []
         if stem in self.per_tok or conj in self.per_tok or n in self.per_tok:
