@@ -24,6 +24,15 @@ from rasid.events.extract import SYMMETRIC
 from rasid.text import normalize
 
 
+def iso_published(value: Any) -> str | None:
+    """The publication time as ISO 8601 (inputs may carry RFC 2822), for ordering reports."""
+    if not value:
+        return None
+    from rasid.util.dates import parse_published
+
+    return parse_published(value) or str(value)
+
+
 def arg_key(arg: dict[str, Any] | None) -> str:
     if not arg:
         return ""
@@ -173,9 +182,10 @@ class Deduper:
         self.n_mentions = 0
 
     def add_record(self, rec: dict[str, Any]) -> None:
+        published = iso_published(rec.get("published"))
         for i, ev in enumerate(rec.get("events") or []):
             self.add(Mention(rec.get("id") or "", i, ev, rec.get("source"), rec.get("url"),
-                             rec.get("published")))
+                             published))
 
     def add(self, m: Mention) -> EventRecord:
         self.n_mentions += 1

@@ -774,9 +774,12 @@ class EventExtractor:
                     "end": m.end}
         if d.ref_date is not None:
             return dict(d.ref_date, source="sentence")
-        pub = doc.published if doc.published is not None else doc.article.published
-        if pub:
-            return {"value": str(pub)[:10], "source": "published"}
+        from rasid.util.dates import publication_date
+
+        pub = publication_date(doc.published if doc.published is not None else
+                               doc.article.published)
+        if pub is not None:
+            return {"value": pub.isoformat(), "source": "published"}
         return None
 
     def _clause_break(self, a: int, b: int, after: bool) -> bool:

@@ -12,7 +12,7 @@ import sqlite3
 from typing import Any
 
 from rasid.doc import Doc
-from rasid.events.dedup import Mention, dates_compatible, event_key, summarize
+from rasid.events.dedup import Mention, dates_compatible, event_key, iso_published, summarize
 from rasid.text import normalize
 
 
@@ -43,7 +43,7 @@ def add_events(db: sqlite3.Connection, doc: Doc, rec: dict[str, Any]) -> None:
              act.get("text"), act.get("id"), act.get("name"), tgt.get("text"), tgt.get("id"),
              tgt.get("name"), d.get("value"), d.get("source"), p.get("text"), p.get("name"),
              p.get("id"), p.get("lat"), p.get("lon"), int(bool(ev.get("negated"))), a.source,
-             a.url, rec.get("published"), json.dumps(ev, ensure_ascii=False)))
+             a.url, iso_published(rec.get("published")), json.dumps(ev, ensure_ascii=False)))
 
 
 def _contains(arg: dict[str, Any] | None, q: str) -> bool:
