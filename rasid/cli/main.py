@@ -18,6 +18,7 @@ _EVALS = {  # rasid eval NAME -> module with main(argv)
     "entities": "rasid.kb.evaluate",
     "quotes": "rasid.quotes.evaluate",
     "dates": "rasid.timex.evaluate",
+    "events": "rasid.events.evaluate",
 }
 
 
@@ -96,7 +97,7 @@ def build_parser() -> argparse.ArgumentParser:
     sp.add_argument("--conll", required=True, metavar="IN", help="one token per line, blank line between sentences (- for stdin)")
     sp.add_argument("-o", "--output", default="-", help="token<TAB>TAG lines (default stdout)")
 
-    sp = sub.add_parser("eval", help="score against the gold data in ../shared (ner, entities, quotes, dates)")
+    sp = sub.add_parser("eval", help="score against the gold data in ../shared (ner, entities, quotes, dates, events)")
     sp.add_argument("what", choices=sorted(_EVALS))
 
     sp = sub.add_parser("train", help="train a shipped model (ner)")
