@@ -20,31 +20,21 @@ from __future__ import annotations
 import calendar
 import datetime as dt
 import re
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
 
+from rasid.doc import DateMention  # the one data model, re-exported here
 from rasid.timex.lexicon import _trie_regex, alt, key, lexicon, normalize_with_map
 
 
 def _trie_regex_of(words) -> str:
     return _trie_regex(sorted(words))
 
+
 __all__ = ["DateMention", "find_dates", "to_dict"]
 
 _MARKS = frozenset(chr(c) for c in range(0x064B, 0x0660)) | {"\u0670", "\u0640"}
-
-
-@dataclass(slots=True)
-class DateMention:
-    start: int
-    end: int
-    text: str
-    value: str | None
-    anchor: str  # "absolute" | "relative"
-
-    def to_dict(self) -> dict[str, Any]:
-        return asdict(self)
 
 
 def to_dict(m: DateMention) -> dict[str, Any]:
