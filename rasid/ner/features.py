@@ -59,7 +59,7 @@ class FeatureExtractor:
 
     def __init__(self, clusters_raw: dict | None = None, clusters_stem: dict | None = None,
                  gazetteer: dict | None = None, window: int = 2, max_cache: int = 500_000,
-                 memory: dict | None = None):
+                 memory: dict | None = None, mined: dict | None = None):
         self.cr = clusters_raw or {}
         self.cs = clusters_stem or {}
         g = gazetteer or {}
@@ -86,11 +86,20 @@ class FeatureExtractor:
             self.mem_spans.setdefault(toks[0], []).append((toks, typ))
         for lst in self.mem_spans.values():
             lst.sort(key=lambda x: -len(x[0]))
+        self.mined = mined or {}
         # words never propagated as single-token entities (triggers, frequent function words)
         self.stop = PER_TRIGGERS | ORG_TRIGGERS | LOC_TRIGGERS | MISC_TRIGGERS
         self.window = window
         self.max_cache = max_cache
         self._cache: dict[str, tuple] = {}
+
+    def prewarm(self, n: int = 20000) -> None:
+        """Precompute the per-type features of the n most frequent news words (the cluster
+        file is in frequency order), so that common words are never computed at tag time."""
+        for i, w in enumerate(self.cr):
+            if i >= n:
+                break
+            self._type_feats(w)
 
     # -- per-type features ------------------------------------------------------------
     def _type_feats(self, w: str) -> tuple:
@@ -150,6 +159,11 @@ class FeatureExtractor:
             gz.append("tLOC")
         if stem in MISC_TRIGGERS or conj in MISC_TRIGGERS:
             gz.append("tMISC")
+        mn = self.mined.get(n) or self.mined.get(conj)
+        if mn:
+            for x in mn:
+                own.append("mn=" + x)
+                gz.append("mn" + x[:-2])
         mt = self.mem_tok.get(conj) or self.mem_tok.get(stem)
         if mt:
             gz.append("m=" + mt.split(":")[0])

@@ -17,7 +17,11 @@ def make_extractor(model_dir: str, config: dict, memory: dict | None = None) -> 
     gz = load_gazetteer(os.path.join(model_dir, "gazetteer.tsv")) if config.get("gazetteer", True) else {}
     if memory is None and config.get("memory"):
         memory = load_memory(os.path.join(model_dir, "memory.tsv"))
-    return FeatureExtractor(cr, cs, gz, window=config.get("window", 2), memory=memory)
+    mined = None
+    if config.get("mined"):
+        from .mine import load as load_mined
+        mined = load_mined(os.path.join(model_dir, "mined.tsv"))
+    return FeatureExtractor(cr, cs, gz, window=config.get("window", 2), memory=memory, mined=mined)
 
 
 def fix_iob(tags: list[str]) -> list[str]:
@@ -40,6 +44,7 @@ class CRFTagger:
         cfg_path = os.path.join(model_dir, "config.json")
         self.config = json.load(open(cfg_path, encoding="utf-8")) if os.path.exists(cfg_path) else {}
         self.fx = make_extractor(model_dir, self.config)
+        self.fx.prewarm(int(self.config.get("prewarm", 20000)))
         self._tagger = pycrfsuite.Tagger()
         self._tagger.open(os.path.join(model_dir, "ner.crfsuite"))
 

@@ -30,10 +30,12 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--eval-dev", action="store_true", help="score on dev after training")
     ap.add_argument("--out", default=str(MODEL_DIR), help="model directory to write")
     ap.add_argument("--clusters-dir", default=str(MODEL_DIR),
-                    help="where clusters_raw.tsv / clusters_stem.tsv are read from")
+                    help="where the news-derived clusters_raw.tsv / clusters_stem.tsv / mined.tsv are read from")
     ap.add_argument("--clusters-from-news", action="store_true",
                     help="rebuild the word clusters from the shared news first (needs gensim, scikit-learn)")
     ap.add_argument("--no-clusters", action="store_true")
+    ap.add_argument("--no-mined", action="store_true",
+                    help="do not use mined.tsv (trigger-pattern name evidence from the news)")
     ap.add_argument("--no-gazetteer", action="store_true")
     ap.add_argument("--no-memory", action="store_true",
                     help="disable seen-entity memory features (jackknifed over --folds)")
@@ -55,14 +57,20 @@ def main(argv: list[str] | None = None) -> int:
     if args.clusters_from_news:
         from .clusters import main as clusters_main
         clusters_main(["--out", args.out, "--seed", str(args.seed)])
+        if not args.no_mined:
+            from .mine import main as mine_main
+            mine_main(["--out", args.out])
         args.clusters_dir = args.out
     if not args.no_clusters and os.path.abspath(args.clusters_dir) != os.path.abspath(args.out):
         for name in ("clusters_raw.tsv", "clusters_stem.tsv"):
             shutil.copyfile(os.path.join(args.clusters_dir, name), os.path.join(args.out, name))
+        if not args.no_mined:
+            shutil.copyfile(os.path.join(args.clusters_dir, "mined.tsv"), os.path.join(args.out, "mined.tsv"))
     if not args.no_gazetteer:
         write_gaz(build_gaz(shared), os.path.join(args.out, "gazetteer.tsv"))
     config = {"window": args.window, "clusters": not args.no_clusters,
-              "gazetteer": not args.no_gazetteer, "memory": not args.no_memory}
+              "gazetteer": not args.no_gazetteer, "memory": not args.no_memory,
+              "mined": not args.no_mined}
     with open(os.path.join(args.out, "config.json"), "w", encoding="utf-8") as fh:
         json.dump(config, fh, indent=1)
 
