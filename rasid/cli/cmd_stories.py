@@ -28,6 +28,7 @@ def add_commands(sub: Any) -> None:
     sp.add_argument("id", help="story id (s-...; a unique prefix is enough) or an article id")
     sp.add_argument("--json", action="store_true", help="print the story as JSON")
     sp.add_argument("--no-mentions", action="store_true", help="statements and articles only")
+    sp.add_argument("--limit", type=int, default=300, help="timeline items printed (default 300; --json has all)")
     db_opt(sp)
     sp.set_defaults(func=cmd_story)
 
@@ -77,7 +78,7 @@ def _span(it: dict[str, Any]) -> str:
     return f"[{it['article_id']} {it['start']}:{it['end']}]"
 
 
-def render_story(st: dict[str, Any]) -> str:
+def render_story(st: dict[str, Any], limit: int | None = None) -> str:
     lines = [f"{st['id']}  {st['label']}",
              f"{st['first'] or '?'} .. {st['last'] or '?'}, {st['size']} articles"]
     lines.append("articles:")
@@ -85,7 +86,10 @@ def render_story(st: dict[str, Any]) -> str:
         dup = f"  (copy of {a['duplicate_of']})" if a["duplicate_of"] else ""
         lines.append(f"  {(a['published'] or '?')[:10]}  {a['source'] or '-'}  {a['id']}  {a['title'] or ''}{dup}")
     lines.append("timeline:")
-    lines.extend(render_items(st["timeline"]))
+    items = st["timeline"] if limit is None else st["timeline"][:limit]
+    lines.extend(render_items(items))
+    if len(items) < len(st["timeline"]):
+        lines.append(f"  ... {len(st['timeline']) - len(items)} more (--limit, --json)")
     return "\n".join(lines)
 
 
@@ -121,7 +125,7 @@ def cmd_story(args: argparse.Namespace) -> int:
     if st is None:
         print(f"rasid: error: no story {args.id!r} in {args.db}", file=sys.stderr)
         return 1
-    print(json.dumps(st, ensure_ascii=False, indent=2) if args.json else render_story(st))
+    print(json.dumps(st, ensure_ascii=False, indent=2) if args.json else render_story(st, args.limit))
     return 0
 
 
