@@ -68,6 +68,8 @@ class Story:
     entities: Counter[str] = field(default_factory=Counter)
     names: dict[str, str] = field(default_factory=dict)
     surfaces: dict[str, str] = field(default_factory=dict)
+    #: centroid terms that are entity names: the label shows the entity, not the word again
+    name_terms: set[str] = field(default_factory=set)
 
     def cosine(self, vec: dict[str, float], skip: frozenset[str] = frozenset()) -> float:
         if not self.norm:
@@ -102,6 +104,8 @@ class Story:
             if t in f.surfaces and t not in self.surfaces:
                 self.surfaces[t] = f.surfaces[t]
         self.surfaces = {t: s for t, s in self.surfaces.items() if t in self.centroid}
+        self.name_terms.update(f.name_terms)
+        self.name_terms &= self.centroid.keys()
         self.entities.update(f.entities)
         for k, n in f.names.items():
             self.names.setdefault(k, n)
@@ -111,8 +115,8 @@ class Story:
 
     def label(self) -> str:
         ents = [self.names.get(k, k.lstrip("~")) for k, _ in self.entities.most_common(3)]
-        seen = {e for e in ents}
-        words = [self.surfaces.get(t, t) for t in self.top_terms(8)]
+        seen = set(ents)
+        words = [self.surfaces.get(t, t) for t in self.top_terms(10) if not (ents and t in self.name_terms)]
         words = [w for w in words if w not in seen][:5]
         return "، ".join(ents + words)
 
@@ -120,13 +124,14 @@ class Story:
         return json.dumps({"centroid": {t: round(w, 4) for t, w in self.centroid.items()},
                            "entities": dict(self.entities.most_common(60)),
                            "names": {k: v for k, v in self.names.items() if k in self.entities},
-                           "surfaces": self.surfaces}, ensure_ascii=False)
+                           "surfaces": self.surfaces, "name_terms": sorted(self.name_terms)},
+                          ensure_ascii=False)
 
     @classmethod
     def from_row(cls, sid: str, first: str | None, last: str | None, size: int, state: str) -> Story:
         st: dict[str, Any] = json.loads(state)
         s = cls(sid, first, last, size, st["centroid"], 0.0, Counter(st["entities"]), st["names"],
-                st["surfaces"])
+                st["surfaces"], set(st.get("name_terms", ())))
         s.norm = math.sqrt(sum(w * w for w in s.centroid.values()))
         return s
 
