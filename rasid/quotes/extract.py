@@ -163,10 +163,10 @@ class QuoteExtractor:
         ent_at = [-1] * n
         ents = sorted(doc.entities, key=lambda e: e.start)
         for ei, e in enumerate(ents):
+            # the token holding the entity's first character (an entity may start inside a
+            # token, or after the last token start)
             a = bisect_left(starts, e.start)
-            if a < n and toks[a].start > e.start and a > 0:
-                a -= 1
-            if a > 0 and toks[a].start > e.start:
+            if a > 0 and (a == n or toks[a].start > e.start):
                 a -= 1
             k = max(a, 0)
             while k < n and toks[k].start < e.end:
