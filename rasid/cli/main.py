@@ -52,6 +52,9 @@ def build_parser() -> argparse.ArgumentParser:
         sp.add_argument("--published", type=_published, metavar="YYYY-MM-DD",
                         help="publication date for inputs that carry none")
         sp.add_argument("--batch-size", type=int, default=64, help="articles per batch (default 64)")
+        sp.add_argument("--no-stories", action="store_true",
+                        help="skip near-duplicate and story assignment (faster bulk loads; "
+                             "duplicate_of/story stay null for these articles)")
 
     sp = sub.add_parser("analyze", help="analyze articles: JSON Lines per the output contract, stored in --db")
     inputs(sp)
@@ -158,7 +161,7 @@ def cmd_analyze(args: argparse.Namespace) -> int:
     out = _open_out(args.output)
     try:
         res = run(args.paths, Pipeline(), store=store, out=out, published=args.published,
-                  quiet=args.quiet, batch_size=args.batch_size)
+                  quiet=args.quiet, batch_size=args.batch_size, stories=not args.no_stories)
     finally:
         if out is not sys.stdout:
             out.close()
@@ -178,7 +181,7 @@ def cmd_ingest(args: argparse.Namespace) -> int:
     pipeline = Pipeline(DEFAULT_STAGES if args.analyze else ("text",))
     with Store(args.db) as store:
         res = run(args.paths, pipeline, store=store, out=None, published=args.published,
-                  skip_known=True, quiet=args.quiet, batch_size=args.batch_size)
+                  skip_known=True, quiet=args.quiet, batch_size=args.batch_size, stories=not args.no_stories)
         total = store.count()
     if not args.quiet:
         print(f"rasid: {res.read} articles read, {res.stored} new, {res.skipped} already stored, "
