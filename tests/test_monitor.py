@@ -9,6 +9,7 @@ import hashlib
 import http.server
 import json
 import sqlite3
+from urllib.parse import urlsplit
 import threading
 import time
 from collections.abc import Iterator
@@ -169,7 +170,9 @@ def stored(db: str) -> dict[str, dict[str, Any]]:
     for r in con.execute("SELECT * FROM articles"):
         rec = json.loads(r["record"])
         # a1 and its copy under another URL: whichever came first is stored
-        key = Path(rec["meta"]["monitor"]["fetched_url"]).stem.removeprefix("copy-of-")
+        # (the URL as the feed gave it may carry a query and a trailing slash: a1.html/?utm_…)
+        path = urlsplit(rec["meta"]["monitor"]["fetched_url"]).path.rstrip("/")
+        key = Path(path).stem.removeprefix("copy-of-")
         out[key] = dict(r) | {"rec": rec}
     con.close()
     return out
