@@ -85,7 +85,8 @@ def test_exit_status_and_outputs(run: dict[str, Any]) -> None:
     assert [r["id"] for r in run["spark"]] == [r["id"] for r in run["local"]]  # input order kept
     jsonl = [json.loads(x) for f in sorted(glob.glob(str(run["tmp"] / "out.jsonl" / "*.json")))
              for x in Path(f).read_text(encoding="utf-8").splitlines()]
-    assert len(jsonl) == len(run["spark"]) and "story" in jsonl[0] and jsonl[0]["story"] is not None
+    assert [r["id"] for r in jsonl] == [r["id"] for r in run["spark"]]
+    assert jsonl[0]["story"] is not None and "duplicate_of" in jsonl[0]
 
 
 def test_same_annotations_as_rasid_analyze(run: dict[str, Any]) -> None:
@@ -102,6 +103,8 @@ def test_same_annotations_as_rasid_analyze(run: dict[str, Any]) -> None:
                 diffs.append((aid, k))
         for e in b["entities"] + b["dates"] + b["places"]:
             assert b["text"][e["start"]:e["end"]] == e["text"]
+    # Spark's batches are not rasid analyze's: a difference here usually means a stage lets the
+    # other articles of a batch change an article's result (compare rasid analyze --batch-size 1 and 64)
     assert not diffs, f"{len(diffs)} differences, first: {diffs[:5]}"
 
 

@@ -205,10 +205,13 @@ def analyze(spark: SparkSession, paths: Sequence[str], out: str, *,
                  .join(dups.select("seq", "duplicate_of"), "seq", "left").join(st, "seq", "left"))
     else:
         final = ok
-    (final.repartitionByRange(n_parts, "seq").sortWithinPartitions("seq").select(*CONTRACT_FIELDS)
-     .write.mode(mode).parquet(res.out))
+    ordered = final.repartitionByRange(n_parts, "seq").sortWithinPartitions("seq").select(*CONTRACT_FIELDS)
+    if res.jsonl:  # both outputs from one computed, ordered copy
+        ordered = ordered.persist(StorageLevel.MEMORY_AND_DISK)
+    ordered.write.mode(mode).parquet(res.out)
     if res.jsonl:
-        spark.read.parquet(res.out).write.mode(mode).option("ignoreNullFields", "false").json(res.jsonl)
+        ordered.write.mode(mode).option("ignoreNullFields", "false").json(res.jsonl)
+        ordered.unpersist()
     lap("write")
     analyzed.unpersist()
     return res
