@@ -420,3 +420,17 @@ def test_annotations_nest_and_cross_well_formed() -> None:
     assert html.count("<span") + html.count("<a ") == html.count("</span>") + html.count("</a>")
     assert re.sub(r"<[^>]+>", "", html) == text
     assert 'title="&lt;x&gt;"' in html and 'href="/entities/a&#34;b"' in html
+
+
+def test_article_page_lists_events(client: TestClient) -> None:
+    """Articles analyzed with the events stage show who did what to whom in a panel."""
+    with Store(client.app.state.db, readonly=True) as st:  # type: ignore[attr-defined]
+        with_events = [r for r in st.records() if r.get("events")]
+    if not with_events:
+        pytest.skip("no stored article has events (the events stage did not run on the fixtures)")
+    rec = with_events[0]
+    html = client.get(f"/articles/{rec['id']}").text
+    panel = html.split('id="events"', 1)[1].split("</section>", 1)[0]
+    assert f"({len(rec['events'])})" in panel
+    ev = rec["events"][0]
+    assert ev["type"] in panel and ev["trigger"]["text"] in panel
