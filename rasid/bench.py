@@ -54,7 +54,9 @@ def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(prog="rasid bench", description=__doc__)
     ap.add_argument("--corpus", choices=("ant", "saudinewsnet"), default="ant")
     ap.add_argument("--limit", type=int, default=2000, help="articles (default 2000)")
-    ap.add_argument("--stages", default="text,entities,linking,dates,quotes")
+    from rasid.pipeline import DEFAULT_STAGES
+
+    ap.add_argument("--stages", default=",".join(DEFAULT_STAGES), help="comma-separated (default: all)")
     args = ap.parse_args(argv)
     try:
         t0 = time.perf_counter()
