@@ -113,8 +113,7 @@ def cluster_vectors(wv, out_tsv: str, seed: int, max_words: int) -> None:
         log.info("k-means k=%d done for %s", k, out_tsv)
     with open(out_tsv, "w", encoding="utf-8") as fh:
         fh.write("#word\t" + "\t".join(f"k{k}" for k in KS) + "\n")
-        for i, w in enumerate(words):
-            fh.write(w + "\t" + "\t".join(str(int(c[i])) for c in cols) + "\n")
+        fh.writelines(w + "\t" + "\t".join(str(int(c[i])) for c in cols) + "\n" for i, w in enumerate(words))
 
 
 def main(argv: list[str] | None = None) -> int:

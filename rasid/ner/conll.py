@@ -1,7 +1,8 @@
 """CoNLL I/O for the NER tagger: ``rasid ner --conll IN -o OUT``."""
 from __future__ import annotations
 
-from typing import IO, Iterator
+from collections.abc import Iterator
+from typing import IO
 
 
 def read_conll(stream: IO[str], with_tags: bool = True) -> Iterator[tuple[list[str], list[str]]]:

@@ -11,27 +11,32 @@ import re
 
 from .textnorm import normalize, split_prefix, split_suffix, strip_conj, strip_punct
 
+
+def _wordset(text: str) -> set[str]:
+    return {normalize(w) for w in text.split()}
+
+
 # Hand-written trigger words (normalised forms, clitics stripped).
-PER_TRIGGERS = set(normalize(w) for w in """
+PER_TRIGGERS = _wordset("""
 الرئيس رئيس الرئيسة رئيسة السيد السيده الشيخ الملك الامير الاميره الملكه وزير الوزير وزيره الوزيره
 نائب النائب المستشار مستشار المتحدث متحدث الجنرال اللواء العقيد العميد الدكتور د الاستاذ الامام البابا
 الحاج المدرب مدرب اللاعب لاعب الفنان الفنانه المطرب المطربه الكاتب الشاعر المخرج الممثل الممثله
 قال قالت اضاف اضافت اكد اكدت اعلن اعلنت صرح صرحت اوضح اوضحت اشار اشارت ذكر ذكرت اعتبر
 الزعيم زعيم القائد قائد المرشد السفير سفير الوزيرة المبعوث مبعوث المندوب الامين امين السناتور
 ابو ام بن ابن بنت
-""".split())
-ORG_TRIGGERS = set(normalize(w) for w in """
+""")
+ORG_TRIGGERS = _wordset("""
 وزاره حزب منظمه شركه جامعه وكاله مجلس جمعيه اتحاد هيئه بنك مصرف حركه جبهه صحيفه مؤسسه مركز
 معهد نادي فريق منتخب محكمه لجنه برلمان الكونغرس مجموعه تنظيم جيش قوات اذاعه تلفزيون قناه مجله
 الامم المتحده صندوق برنامج مكتب سلطه مصلحه ادارة اداره دائره نقابه رابطه مجمع كليه مستشفي
-""".split())
-LOC_TRIGGERS = set(normalize(w) for w in """
+""")
+LOC_TRIGGERS = _wordset("""
 مدينه محافظه ولايه اقليم منطقه عاصمه العاصمه جزيره جزر بحر نهر جبل قريه بلده دوله شمال جنوب شرق غرب
 وسط شمالي جنوبي شرقي غربي في الي من قرب بالقرب ضواحي مقاطعه
-""".split())
-MISC_TRIGGERS = set(normalize(w) for w in """
+""")
+MISC_TRIGGERS = _wordset("""
 كاس بطوله جائزه دوري مهرجان مؤتمر معاهده اتفاقيه اتفاق حرب عمليه كتاب فيلم
-""".split())
+""")
 
 _LATIN = re.compile(r"[A-Za-z]")
 _DIGIT = re.compile(r"\d")
@@ -280,8 +285,7 @@ def build_memory(data) -> dict:
 def write_memory(mem: dict, path: str) -> None:
     with open(path, "w", encoding="utf-8") as fh:
         for k in ("T", "S"):
-            for e, t in sorted(mem[k].items()):
-                fh.write(f"{k}\t{t}\t{e}\n")
+            fh.writelines(f"{k}\t{t}\t{e}\n" for e, t in sorted(mem[k].items()))
 
 
 def load_memory(path: str) -> dict:

@@ -7,7 +7,6 @@ NORP (nationality forms, tagged MISC-ish). Trigger word lists are hand-written i
 from __future__ import annotations
 
 import csv
-import json
 import os
 import re
 
@@ -41,19 +40,20 @@ def build(shared: str) -> dict[str, set[str]]:
     # person-name tokens
     p = os.path.join(kb, "google_transliteration_ar2en", "ar2en.txt")
     if os.path.exists(p):
-        for line in open(p, encoding="utf-8"):
-            ar = line.split("\t")[0]
-            c = _clean(ar)
-            if c and " " not in c and len(c) > 1:
-                g["PER_TOK"].add(c)
+        with open(p, encoding="utf-8") as fh:
+            for line in fh:
+                c = _clean(line.split("\t")[0])
+                if c and " " not in c and len(c) > 1:
+                    g["PER_TOK"].add(c)
     p = os.path.join(kb, "netransliteration_wd_arabic", "wd_arabic.normalized.aligned.tokens")
     if os.path.exists(p):
-        for line in open(p, encoding="utf-8"):
-            parts = line.rstrip("\n").split("\t")
-            if len(parts) >= 2:
-                c = _clean(parts[1].replace(" ", ""))
-                if c and len(c) > 1:
-                    g["PER_TOK"].add(c)
+        with open(p, encoding="utf-8") as fh:
+            for line in fh:
+                parts = line.rstrip("\n").split("\t")
+                if len(parts) >= 2:
+                    c = _clean(parts[1].replace(" ", ""))
+                    if c and len(c) > 1:
+                        g["PER_TOK"].add(c)
     p = os.path.join(kb, "arwikicats", "arwikicats_en_ar.tsv")
     if os.path.exists(p):
         with open(p, encoding="utf-8") as fh:
@@ -102,8 +102,7 @@ def build(shared: str) -> dict[str, set[str]]:
 def write(g: dict[str, set[str]], path: str) -> None:
     with open(path, "w", encoding="utf-8") as fh:
         for t in sorted(g):
-            for e in sorted(g[t]):
-                fh.write(f"{t}\t{e}\n")
+            fh.writelines(f"{t}\t{e}\n" for e in sorted(g[t]))
 
 
 def load(path: str) -> dict[str, set[str]]:

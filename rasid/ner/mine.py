@@ -26,8 +26,8 @@ TRIGGERS = {
 }
 TRIG = {normalize(w): t for t, ws in TRIGGERS.items() for w in ws.split()}
 # frequent function words never mined
-STOP = set(normalize(w) for w in """في من الى علي على عن مع ان او و ثم التي الذي الذين هذا هذه ذلك تلك
-كان كانت قد لم لن ما لا هو هي هم بعد قبل خلال حيث بين امس اليوم العام الجديد""".split())
+STOP = {normalize(w) for w in """في من الى علي على عن مع ان او و ثم التي الذي الذين هذا هذه ذلك تلك
+كان كانت قد لم لن ما لا هو هي هم بعد قبل خلال حيث بين امس اليوم العام الجديد""".split()}  # noqa: SIM905
 
 
 def mine(corpus: str, min_count: int = 3) -> dict[str, dict[str, int]]:
@@ -65,8 +65,7 @@ def mine(corpus: str, min_count: int = 3) -> dict[str, dict[str, int]]:
 def write(mined: dict, path: str) -> None:
     with open(path, "w", encoding="utf-8") as fh:
         for t in sorted(mined):
-            for w, b in sorted(mined[t].items()):
-                fh.write(f"{t}\t{w}\t{b}\n")
+            fh.writelines(f"{t}\t{w}\t{b}\n" for w, b in sorted(mined[t].items()))
 
 
 def load(path: str) -> dict[str, str]:

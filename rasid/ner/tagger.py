@@ -42,7 +42,10 @@ class CRFTagger:
 
         model_dir = str(model_dir)
         cfg_path = os.path.join(model_dir, "config.json")
-        self.config = json.load(open(cfg_path, encoding="utf-8")) if os.path.exists(cfg_path) else {}
+        self.config = {}
+        if os.path.exists(cfg_path):
+            with open(cfg_path, encoding="utf-8") as fh:
+                self.config = json.load(fh)
         self.fx = make_extractor(model_dir, self.config)
         self.fx.prewarm(int(self.config.get("prewarm", 20000)))
         self._tagger = pycrfsuite.Tagger()

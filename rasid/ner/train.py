@@ -49,7 +49,8 @@ def main(argv: list[str] | None = None) -> int:
 
     import pycrfsuite
 
-    from .gazetteer import build as build_gaz, write as write_gaz
+    from .gazetteer import build as build_gaz
+    from .gazetteer import write as write_gaz
     from .tagger import CRFTagger
 
     shared = shared_dir()
