@@ -88,7 +88,8 @@ def one(master: str, inp: str, out: str, partitions: int) -> None:
     res = analyze(spark, [inp], out, partitions=partitions, overwrite=True)
     total = time.perf_counter() - t
     spark.stop()
-    print(json.dumps({"startup": startup, "seconds": total, "steps": res.seconds, "analyzed": res.analyzed}))
+    print(json.dumps({"startup": startup, "seconds": total, "steps": res.seconds, "analyzed": res.analyzed,
+                      "worker_cpu": res.worker_cpu}))
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -119,11 +120,13 @@ def main(argv: list[str] | None = None) -> int:
             probes.append(cpu_probe())
     print(f"ANT, {n} articles, {os.cpu_count()} cores, {args.partitions} Spark partitions; whole job "
           "(pipeline + near-duplicates + stories + output)")
-    print(f"{'mode':10} {'seconds':>8} {'articles/s':>11} {'JVM start':>10}  steps")
+    print(f"{'mode':10} {'seconds':>8} {'articles/s':>11} {'JVM start':>10} {'busy cores':>11}  steps")
     for mode, r in rows.items():
         steps = ", ".join(f"{k} {v:.1f}" for k, v in r.get("steps", {}).items())
         start = f"{r['startup']:9.1f}s" if "startup" in r else f"{'-':>10}"
-        print(f"{mode:10} {r['seconds']:8.1f} {n / r['seconds']:11.1f} {start}  {steps}")
+        # Python workers' CPU seconds over the analyze step's wall time: the cores they really got
+        busy = f"{r['worker_cpu'] / r['steps']['analyze']:11.2f}" if r.get("worker_cpu") else f"{'-':>11}"
+        print(f"{mode:10} {r['seconds']:8.1f} {n / r['seconds']:11.1f} {start} {busy}  {steps}")
     if "local[1]" in rows and "local[2]" in rows:
         sp = rows["local[1]"]["seconds"] / rows["local[2]"]["seconds"]
         a1, a2 = rows["local[1]"]["steps"].get("analyze"), rows["local[2]"]["steps"].get("analyze")

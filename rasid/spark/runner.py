@@ -41,6 +41,8 @@ class SparkResult:
     duplicates: int = 0
     stories: int = 0
     seconds: dict[str, float] = field(default_factory=dict)
+    #: CPU seconds the Python workers spent in the analyze step (all cores together)
+    worker_cpu: float = 0.0
 
     def summary(self) -> str:
         steps = ", ".join(f"{k} {v:.1f}s" for k, v in self.seconds.items())
@@ -178,7 +180,8 @@ def analyze(spark: SparkSession, paths: Sequence[str], out: str, *,
     records = read_records(spark, paths, fmt)
     n_parts = partitions or 3 * spark.sparkContext.defaultParallelism
     lap("read")
-    mapper = arrow_mapper(to_arrow_schema(ANALYZED), stages=tuple(stages), fmt=fmt, published=published,
+    cpu = spark.sparkContext.accumulator(0.0)
+    mapper = arrow_mapper(to_arrow_schema(ANALYZED), cpu=cpu, stages=tuple(stages), fmt=fmt, published=published,
                           corpus=corpus, batch_size=batch_size)
     analyzed = (records.repartition(n_parts).mapInArrow(mapper, ANALYZED)
                 .persist(StorageLevel.MEMORY_AND_DISK))
@@ -189,6 +192,7 @@ def analyze(spark: SparkSession, paths: Sequence[str], out: str, *,
             res.rejected = r["count"]
     res.read = res.analyzed + res.rejected
     lap("analyze")
+    res.worker_cpu = round(float(cpu.value), 2)
     (analyzed.where(F.col("reject").isNotNull())
      .select("origin", F.col("reject").alias("reason"), "raw").orderBy("origin").coalesce(1)
      .write.mode(mode).option("ignoreNullFields", "false").json(res.rejects))

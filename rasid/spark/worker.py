@@ -116,11 +116,21 @@ def analyze_rows(rows: Iterable[tuple[int, str, str]], *, stages: tuple[str, ...
     yield from rejects
 
 
-def arrow_mapper(arrow_schema: pa.Schema, **kw: Any) -> Callable[[Iterator[pa.RecordBatch]], Iterator[pa.RecordBatch]]:
+def arrow_mapper(arrow_schema: pa.Schema, cpu: Any = None,
+                 **kw: Any) -> Callable[[Iterator[pa.RecordBatch]], Iterator[pa.RecordBatch]]:
     """The function given to ``DataFrame.mapInArrow``: input batches of :data:`INPUT` rows to
-    batches of :data:`ANALYZED` rows."""
+    batches of :data:`ANALYZED` rows. ``cpu``, a Spark accumulator, sums the CPU seconds the
+    Python workers spent (how busy the cores were: the benchmark reports it)."""
 
     def run(batches: Iterator[pa.RecordBatch]) -> Iterator[pa.RecordBatch]:
+        import time
+
+        t0 = time.process_time()
+        yield from _run(batches)
+        if cpu is not None:
+            cpu.add(time.process_time() - t0)
+
+    def _run(batches: Iterator[pa.RecordBatch]) -> Iterator[pa.RecordBatch]:
 
         def records() -> Iterator[tuple[int, str, str]]:
             for b in batches:
