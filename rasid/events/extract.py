@@ -226,6 +226,20 @@ _MEDIA = {bare(normalize(w)) for w in ("وكالة", "صحيفة", "قناة", "
                                       "تلفزيون", "إذاعة", "لوكالة", "لصحيفة", "لقناة")}
 
 
+def _words(x: str) -> set[str]:
+    return {bare(normalize(w)).strip("\"'«»“”#()") for w in x.replace("_", " ").split()}
+
+
+def _same_arg(a: Arg, b: Any) -> bool:
+    """The same participant: same KB id or name, or one mention's words within the other's."""
+    if a.id and getattr(b, "id", None):
+        return a.id == b.id
+    if a.name and getattr(b, "name", None) and a.name.lower() == b.name.lower():
+        return True
+    wa, wb = _words(a.text), _words(b.text)
+    return bool(wa) and bool(wb) and (wa <= wb or wb <= wa)
+
+
 class EventExtractor:
     """``EventExtractor()(doc) -> list[dict]`` in the output contract's ``events`` shape."""
 
@@ -774,12 +788,40 @@ class EventExtractor:
                     "end": m.end}
         if d.ref_date is not None:
             return dict(d.ref_date, source="sentence")
+        carried = self._actor_date(d)
+        if carried is not None:
+            return carried
         from rasid.util.dates import publication_date
 
         pub = publication_date(doc.published if doc.published is not None else
                                doc.article.published)
         if pub is not None:
             return {"value": pub.isoformat(), "source": "published"}
+        return None
+
+    def _actor_date(self, d: _Draft) -> dict[str, Any] | None:
+        """A statement with no date of its own, by an actor whose earlier statement in the
+        article is dated (``دعت X الثلاثاء …``، then ``وحملت X …``): the same report, the
+        same day."""
+        if d.actor is None or d.type not in self.lex.speech_types:
+            return None
+        t0 = self.toks[d.i].start
+        s = self.sent[d.i]
+        for q in reversed(self.doc.quotes):
+            if q.cue_start is None or q.cue_start >= t0 or q.speaker is None:
+                continue
+            if not _same_arg(d.actor, q.speaker):
+                continue
+            qs = self.doc.sentence_of(q.cue_start)
+            if s - qs > 2:  # the same report: its own or the two sentences before
+                break
+            ss, se = self.doc.sentences[qs] if self.doc.sentences else (0, len(self.doc.text))
+            near = [m for m in self.doc.dates if m.value and ss <= m.start < se and
+                    not (q.start <= m.start < q.end)]
+            if near:  # the date of the reporting clause: the one nearest the cue
+                m = min(near, key=lambda m: abs(m.start - q.cue_start))
+                return {"value": m.value, "source": "sentence", "text": m.text,
+                        "start": m.start, "end": m.end}
         return None
 
     def _clause_break(self, a: int, b: int, after: bool) -> bool:
