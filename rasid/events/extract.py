@@ -99,6 +99,7 @@ class _Draft:
     ref_date: dict[str, Any] | None = None
     place_tok: int = -1  # a place named in the trigger's genitive
     extra_targets: list[Arg] = field(default_factory=list)
+    no_agent: bool = False  # the agent is named by an adjective (or is a collective)
 
 
 class _Resolver:
@@ -224,6 +225,23 @@ def _has_prep(w: str) -> bool:
 
 _MEDIA = {bare(normalize(w)) for w in ("وكالة", "صحيفة", "قناة", "موقع", "شبكة", "مجلة",
                                       "تلفزيون", "إذاعة", "لوكالة", "لصحيفة", "لقناة")}
+
+
+_COLLECTIVE = {normalize(w) for w in ("دولية", "دوليا", "دولي", "دوليه", "عالمية",
+                                       "عالميا", "شعبية", "شعبيا")}
+_LK: list[Any] = []
+
+
+def _linker() -> Any:
+    if not _LK:
+        try:
+            from rasid.kb.linker import get_linker
+
+            _LK.append(get_linker())
+        except Exception as e:  # noqa: BLE001 - events work without the KB
+            log.info("events: KB linker not available (%s)", e)
+            _LK.append(None)
+    return _LK[0]
 
 
 def _words(x: str) -> set[str]:
@@ -550,7 +568,15 @@ class EventExtractor:
                     "الهاتفي", "الهاتفيه", "هاتفي", "هاتفيه", "الرسمي", "الرسميه", "رسمي",
                     "رسميه", "الجويه", "جويه", "صاروخي", "الصاروخي", "الوحشي", "المشترك"):
                 k += 1
-            if k < n and self.norms[k] == "بين" and self.sent[k] == s:
+            nisba = self._nisba(k) if k < n and self.sent[k] == s else None
+            if nisba is not None:
+                # ضربات إسرائيلية، هجوم صاروخي إيراني: the adjective names who acts;
+                # إدانة دولية: a collective with no one actor
+                if nisba.text:
+                    d.actor = nisba
+                d.no_agent = True
+                obj = self._after(k, lim, skip_preps=True) if d.type not in SYMMETRIC else None
+            elif k < n and self.norms[k] == "بين" and self.sent[k] == s:
                 subj = self._after(k, k + 6, skip_preps=False)
                 if subj is not None:
                     obj = self._coordinated(subj[1], subj[1] + 6)
@@ -587,6 +613,8 @@ class EventExtractor:
                 co = self._coordinated(subj[1], subj[1] + 8)
                 if co is not None:
                     obj = co
+        elif d.no_agent:
+            pass
         elif d.form.kind != NOUN or d.type in self.lex.speech_types or d.type in ACTOR_GENITIVE:
             # a noun with no agent of its own (مقتل، إدانة دولية) keeps none, unless it is
             # a speech act, whose agent is the one speaking
@@ -606,6 +634,30 @@ class EventExtractor:
                     d.extra_targets.append(a2)
         if d.actor is not None and d.target is not None and d.actor.key() == d.target.key():
             d.target = None
+
+    def _nisba(self, k: int) -> Arg | None:
+        """A nationality adjective right after a verbal noun (``ضربات إسرائيلية``): the
+        country as the agent; ``دولية``: a collective agent (an empty Arg); else None."""
+        if self.ent_at[k] >= 0:
+            return None
+        w = self.norms[k]
+        if w in _COLLECTIVE:
+            return Arg(0, 0, "")
+        lk = _linker()
+        if lk is None or len(w) < 4:
+            return None
+        t = self.toks[k]
+        text = self.doc.text[t.start:t.end]
+        for cand in (text, text[:-1] if text.endswith("ا") else None):
+            if not cand:
+                continue
+            try:
+                e = lk.adjective_country(cand)
+            except Exception:  # noqa: BLE001 - the KB is optional
+                return None
+            if e is not None:
+                return Arg(t.start, t.start + len(cand), cand, e.id, e.name)
+        return None
 
     def _adjacent_left(self, i: int) -> tuple[int, int] | None:
         """SVO: a participant right before the verb (``انقرة ترفض``، ``الحكومة "لم تطلب``،
