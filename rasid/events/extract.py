@@ -338,8 +338,11 @@ class EventExtractor:
             if i in consumed:
                 i += 1
                 continue
+            ta_marbuta = self.toks[i].text.endswith("ة")
             for j, form in cand:
                 e = form.entry
+                if ta_marbuta and j == i and form.kind in (VERB, "imperf"):
+                    continue  # a verb never ends in ة (إدانة is not أدانه once normalized)
                 if e.need and self._window_has(i, j, e.need) is None:
                     continue
                 if e.need_not and self._window_has(i, j, e.need_not) is not None:
@@ -962,7 +965,7 @@ class EventExtractor:
                 if d.type in SYMMETRIC:
                     a_key, t_key = sorted((a_key, t_key))
                 key = (d.type, a_key, t_key, d.negated)
-                if key in seen and (ref or d.implicit_actor):
+                if key in seen and (ref or d.implicit_actor or d.no_agent):
                     continue
                 date = self._date(d)
                 prev = seen.get(key)
