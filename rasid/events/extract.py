@@ -623,6 +623,12 @@ class EventExtractor:
             # a speech act, whose agent is the one speaking
             d.implicit_actor = True
             d.actor = self._implicit_actor(d, drafts)
+        if self._first_plural(d) if verbal else self._we_light_verb(d.i):
+            # نحن توافقنا، أجرينا مفاوضات inside a quote: "we" is the speaker's state
+            st = self._speaker_state(d)
+            if st is not None:
+                d.actor = st
+                d.implicit_actor = False
         if d.form.suffix and obj is None:
             obj = self._antecedent(i, d.actor)
         if obj is None and d.type in SYMMETRIC:
@@ -637,6 +643,55 @@ class EventExtractor:
                     d.extra_targets.append(a2)
         if d.actor is not None and d.target is not None and d.actor.key() == d.target.key():
             d.target = None
+
+    def _first_plural(self, d: _Draft) -> bool:
+        """A first-person plural verb (توافقنا، نتعاون، نحن + verb)."""
+        if self._prev(d.i) in ("نحن", "ونحن"):
+            return True
+        w = self.norms[d.i]
+        if len(w) > 4 and w[0] in "وف" and w[1:] not in self.lex.forms:
+            w = w[1:]
+        forms = self.lex.forms
+        if d.form.kind == VERB and w.endswith("نا") and any(
+                f.entry is d.form.entry and f.kind == VERB and not f.suffix
+                for f in forms.get(w[:-2], ())):
+            return True
+        if d.form.kind == "imperf" and w.startswith("ن") and any(
+                f.entry is d.form.entry for f in forms.get("ي" + w[1:], ())):
+            return True
+        return False
+
+    def _we_light_verb(self, i: int) -> bool:
+        """``أجرينا مفاوضات``، ``عقدنا اجتماعا``: a noun after a first-person plural
+        support verb."""
+        for k in (1, 2):
+            w = self._prev(i, k)
+            if len(w) > 4 and w[0] in "وف":
+                w = w[1:]
+            if w.endswith("نا") and (w[:-2] in _LIGHT_VERBS or w[:-3] + "ى" in _LIGHT_VERBS):
+                return True
+        return False
+
+    def _speaker_state(self, d: _Draft) -> Arg | None:
+        """The state of the speaker whose quote the trigger is in (from the KB person's
+        country), as its mention in the article (روسيا) when there is one."""
+        t0 = self.toks[d.i].start
+        q = next((q for q in self.doc.quotes if q.start <= t0 < q.end and
+                  q.speaker is not None), None)
+        lk = _linker()
+        if q is None or lk is None or not q.speaker.id:
+            return None
+        person = lk.by_id.get(q.speaker.id)
+        if person is None or person.type != "PER" or not person.country:
+            return None
+        country = next((e for e in lk.entries if e.is_country and
+                        e.country == person.country), None)
+        if country is None:
+            return None
+        for ei, e in enumerate(self.ents):
+            if e.id == country.id:
+                return Arg(e.start, e.end, e.text, country.id, country.name, ei)
+        return None
 
     def _nisba(self, k: int) -> Arg | None:
         """A nationality adjective right after a verbal noun (``ضربات إسرائيلية``): the
