@@ -644,6 +644,23 @@ class EventExtractor:
         if d.actor is not None and d.target is not None and d.actor.key() == d.target.key():
             d.target = None
 
+    def _quote_subject(self, qstart: int, i: int) -> Arg | None:
+        """Inside a quote, a و-coordinated verb shares the subject of the clause it continues:
+        the first person/organisation opening the quoted sentence (``"ميليشيا الحوثي تستخدم
+        زوارق وتهدد الملاحة"``)."""
+        if not self.norms[i].startswith("و"):
+            return None
+        first = max(self.sent_first.get(self.sent[i], 0), 0)
+        k = first
+        while k < i and (self.toks[k].start < qstart or self.norms[k] in MARKS):
+            k += 1
+        if k < i and self.ent_at[k] >= 0 and self.ents[self.ent_at[k]].type in ("PER", "ORG"):
+            a, b = self._ent_range(k)
+            if b + 1 < i and any(f.kind != NOUN for f in self.lex.forms.get(self.norms[b + 1], ())
+                                 ) or b + 1 < i and self.norms[b + 1][:1] in "يت":
+                return self.res.phrase(a, b, i)
+        return None
+
     def _first_plural(self, d: _Draft) -> bool:
         """A first-person plural verb (توافقنا، نتعاون، نحن + verb)."""
         if self._prev(d.i) in ("نحن", "ونحن"):
@@ -845,6 +862,10 @@ class EventExtractor:
         for q in doc.quotes:
             if q.start <= t0 < q.end and q.speaker is not None and \
                     d.type in self.lex.speech_types:
+                own = self._quote_subject(q.start, d.i)
+                if own is not None:
+                    # "X تستخدم … وتهدد": a coordinated verb whose subject the quote names
+                    return own
                 return Arg(q.speaker.start, q.speaker.end, q.speaker.text, q.speaker.id,
                            q.speaker.name)
         for o in reversed(drafts):
