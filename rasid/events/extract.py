@@ -229,6 +229,7 @@ _MEDIA = {bare(normalize(w)) for w in ("وكالة", "صحيفة", "قناة", "
 
 _COLLECTIVE = {normalize(w) for w in ("دولية", "دوليا", "دولي", "دوليه", "عالمية",
                                        "عالميا", "شعبية", "شعبيا")}
+_RESPONSIBILITY = {bare(normalize(w)) for w in ("المسؤولية", "المسئولية", "مسؤولية")}
 _LK: list[Any] = []
 
 
@@ -554,7 +555,10 @@ class EventExtractor:
             elif subj is None:
                 subj = self.res.left_subject(i) if self._prev(i) in ("كان", "كانت", "وكان",
                                                                      "وكانت") else None
-            if subj is not None and subj[0] > j:
+            if subj is not None and subj[0] > j and self._held_responsible(subj[1]):
+                # وحملت X المسؤولية: X is who is blamed; the one blaming is implicit
+                obj, subj = subj, None
+            elif subj is not None and subj[0] > j:
                 obj = self._after(subj[1], subj[1] + 8, skip_preps=True)
             else:
                 obj = self._after(j, lim, skip_preps=True)
@@ -643,6 +647,13 @@ class EventExtractor:
                     d.extra_targets.append(a2)
         if d.actor is not None and d.target is not None and d.actor.key() == d.target.key():
             d.target = None
+
+    def _held_responsible(self, b: int) -> bool:
+        """Is the phrase ending at ``b`` followed by المسؤولية (حمّل X المسؤولية)?"""
+        k = b + 1
+        while k < len(self.toks) and k <= b + 2 and self.norms[k] in COMMAS:
+            k += 1
+        return k < len(self.toks) and bare(self.norms[k]) in _RESPONSIBILITY
 
     def _quote_subject(self, qstart: int, i: int) -> Arg | None:
         """Inside a quote, a و-coordinated verb shares the subject of the clause it continues:
@@ -1041,11 +1052,11 @@ class EventExtractor:
                 if d.type in SYMMETRIC:
                     a_key, t_key = sorted((a_key, t_key))
                 key = (d.type, a_key, t_key, d.negated)
-                if key in seen and (ref or d.implicit_actor or d.no_agent):
+                if key in seen and (ref or d.no_agent or d.implicit_actor and d.form.kind == NOUN):
                     continue
                 date = self._date(d)
                 prev = seen.get(key)
-                if prev is not None and ((prev["date"] or {}).get("value") == (date or {}).get(
+                if prev is not None and d.form.kind == NOUN and ((prev["date"] or {}).get("value") == (date or {}).get(
                         "value") or (date or {}).get("source") == "published"):
                     continue
                 t0, t1 = self.toks[d.i].start, self.toks[d.j].end
