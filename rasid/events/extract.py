@@ -964,6 +964,13 @@ class EventExtractor:
                 m = min(near, key=lambda m: abs(m.start - q.cue_start))
                 return {"value": m.value, "source": "sentence", "text": m.text,
                         "start": m.start, "end": m.end}
+        # or the date of the same actor's statement just before (دعت X الثلاثاء … داعية …
+        # وحملت X …): a chain of statements in one report
+        for actor, sk, date in reversed(self._dated_speech):
+            if s - sk > 2:
+                break
+            if _same_arg(d.actor, actor):
+                return dict(date, source="sentence")
         return None
 
     def _clause_break(self, a: int, b: int, after: bool) -> bool:
@@ -1034,6 +1041,7 @@ class EventExtractor:
         seen: dict[tuple[str, str, str, bool], dict[str, Any]] = {}
         by_type: dict[str, dict[str, Any]] = {}
         kept: list[_Draft] = []
+        self._dated_speech: list[tuple[Arg, int, dict[str, Any]]] = []
         for d in drafts:
             ref = d.form.kind == NOUN and d.form.definite and d.type in by_type
             if ref and (d.implicit_actor or d.actor is None) and d.target is None:
@@ -1069,6 +1077,9 @@ class EventExtractor:
                       "negated": d.negated,
                       "quote": d.quote}
                 seen[key] = ev
+                if date and date.get("source") in ("text", "sentence") and d.actor and \
+                        d.type in self.lex.speech_types:
+                    self._dated_speech.append((d.actor, self.sent[d.i], {"value": date["value"]}))
                 if date and date.get("source") != "published" and \
                         by_type[d.type]["_date"] is None:
                     by_type[d.type]["_date"] = {"value": date["value"]}
