@@ -99,6 +99,7 @@ class _Draft:
     ref_date: dict[str, Any] | None = None
     place_tok: int = -1  # a place named in the trigger's genitive
     extra_targets: list[Arg] = field(default_factory=list)
+    relative: bool = False  # a relative clause on its object (X التي تدعمها Y)
     no_agent: bool = False  # the agent is named by an adjective (or is a collective)
 
 
@@ -545,8 +546,13 @@ class EventExtractor:
                     q = self.quote_cue[k]
         if q is not None and d.type in self.lex.speech_types:
             d.quote = q
+        rel_obj: tuple[int, int] | None = None
+        if (d.form.kind == VERB or d.form.kind == "imperf") and self._obj_suffix(d) and \
+                self._prev(i) in ("الذي", "التي", "الذين") and not d.form.clitic:
+            # X التي تدعمها Y: the pronoun is X (the object); the subject follows the verb
+            rel_obj = self._adjacent_left(i)
         if d.form.kind == VERB or d.form.kind == "imperf":
-            subj = self._adjacent_left(i) if not d.form.clitic else None
+            subj = self._adjacent_left(i) if not d.form.clitic and rel_obj is None else None
             if subj is None:
                 subj = self._after(j, j + 4, skip_preps=False)
             if subj is None and not d.form.clitic.startswith("و") and not \
@@ -555,7 +561,10 @@ class EventExtractor:
             elif subj is None:
                 subj = self.res.left_subject(i) if self._prev(i) in ("كان", "كانت", "وكان",
                                                                      "وكانت") else None
-            if subj is not None and subj[0] > j and self._held_responsible(subj[1]):
+            if rel_obj is not None:
+                obj = rel_obj
+                d.relative = True
+            elif subj is not None and subj[0] > j and self._held_responsible(subj[1]):
                 # وحملت X المسؤولية: X is who is blamed; the one blaming is implicit
                 obj, subj = subj, None
             elif subj is not None and subj[0] > j:
@@ -647,6 +656,17 @@ class EventExtractor:
                     d.extra_targets.append(a2)
         if d.actor is not None and d.target is not None and d.actor.key() == d.target.key():
             d.target = None
+
+    def _obj_suffix(self, d: _Draft) -> bool:
+        """Does the verb carry an object pronoun (تدعمها، يتهمه)?"""
+        if d.form.suffix:
+            return True
+        w = self.norms[d.i]
+        for suf in ("هما", "هم", "ها", "ه"):
+            if w.endswith(suf) and any(f.entry is d.form.entry and f.kind != NOUN
+                                       for f in self.lex.forms.get(w[:-len(suf)], ())):
+                return True
+        return False
 
     def _held_responsible(self, b: int) -> bool:
         """Is the phrase ending at ``b`` followed by المسؤولية (حمّل X المسؤولية)?"""
@@ -880,6 +900,9 @@ class EventExtractor:
                 return Arg(q.speaker.start, q.speaker.end, q.speaker.text, q.speaker.id,
                            q.speaker.name)
         for o in reversed(drafts):
+            if o.i < d.i and self.sent[o.i] == s and o.relative and o.target is not None:
+                # X التي تدعمها Y تجوع … وتهدد: the main clause goes on with X
+                return o.target
             if o.i < d.i and self.sent[o.i] == s and o.actor is not None:
                 return o.actor
         first = self.sent_first.get(s, 0)
