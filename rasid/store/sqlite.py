@@ -38,9 +38,11 @@ _CONJ = re.compile(r"(?<!\w)([وف])(\w{4,})")
 
 def search_key(text: str) -> str:
     """The form of a text indexed for full-text search: normalized (hamza, ya, ta marbuta,
-    diacritics, digits), article and proclitic clusters removed, و/ف-words doubled with
-    their stripped form: ``وللأمم`` and ``الامم`` both give ``امم``."""
-    return _CONJ.sub(r"\1\2 \2", _CLUSTER.sub("", normalize(text)))
+    diacritics, digits), article and proclitic clusters removed, and the stripped forms of
+    و/ف-initial words appended: ``وللأمم`` and ``الامم`` both give ``امم``."""
+    key = _CLUSTER.sub("", normalize(text))
+    extra = _CONJ.findall(key)
+    return key + " " + " ".join(w for _, w in extra) if extra else key
 
 
 def match_expression(query: str) -> str:
