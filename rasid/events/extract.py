@@ -612,7 +612,11 @@ class EventExtractor:
                     # اجتماع أستانا، قمة هلسنكي: a meeting named by its place
                     d.place_tok = gen[0]
                     gen = None
-                if gen is not None and d.type not in ACTOR_GENITIVE:
+                plural_speech = d.type in self.lex.speech_types and \
+                    bare(self.norms[j]).endswith("ات")
+                if gen is not None and d.type not in ACTOR_GENITIVE and not plural_speech:
+                    # (انتقادات X، مطالبات X، تهديدات X: the plural of a speech act is
+                    # instances of it, its genitive who makes them)
                     obj = gen
                     subj = self._by_agent(gen[1], lim)
                 elif gen is not None:
