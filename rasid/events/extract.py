@@ -578,13 +578,21 @@ class EventExtractor:
             # one modifier may come between: الاتصال الهاتفي بين، لقاء القمة بين
             if k < n and self.sent[k] == s and self.norms[k] != "بين" and \
                     self.norms[k].startswith("ال") and self.ent_at[k] < 0 and \
-                    k + 1 < n and self.norms[k + 1] == "بين":
+                    k + 1 < n and self.norms[k + 1] in ("بين", "بينهما"):
                 k += 1
+            elif k + 2 < n and self.sent[k + 2] == s and self.norms[k + 2] == "بينهما" and \
+                    all(self.norms[x].startswith("ال") and self.ent_at[x] < 0
+                        for x in (k, k + 1)):
+                k += 2  # لقاء القمة المرتقب بينهما
             elif k < n and self.sent[k] == s and self.ent_at[k] < 0 and self.norms[k] in (
                     "الهاتفي", "الهاتفيه", "هاتفي", "هاتفيه", "الرسمي", "الرسميه", "رسمي",
                     "رسميه", "الجويه", "جويه", "صاروخي", "الصاروخي", "الوحشي", "المشترك"):
                 k += 1
-            nisba = self._nisba(k) if k < n and self.sent[k] == s else None
+            pair = self._pair_before(i) if k < n and self.norms[k] == "بينهما" else None
+            nisba = self._nisba(k) if k < n and self.sent[k] == s and pair is None else None
+            if pair is not None:
+                subj, obj = pair
+                nisba = None
             if nisba is not None:
                 # ضربات إسرائيلية، هجوم صاروخي إيراني: the adjective names who acts;
                 # إدانة دولية: a collective with no one actor
@@ -592,6 +600,8 @@ class EventExtractor:
                     d.actor = nisba
                 d.no_agent = True
                 obj = self._after(k, lim, skip_preps=True) if d.type not in SYMMETRIC else None
+            elif pair is not None:
+                pass
             elif k < n and self.norms[k] == "بين" and self.sent[k] == s:
                 subj = self._after(k, k + 6, skip_preps=False)
                 if subj is not None:
@@ -660,6 +670,27 @@ class EventExtractor:
                     d.extra_targets.append(a2)
         if d.actor is not None and d.target is not None and d.actor.key() == d.target.key():
             d.target = None
+
+    def _pair_before(self, i: int) -> tuple[tuple[int, int], tuple[int, int]] | None:
+        """``بينهما``: the last two people named before, in this sentence or the one before."""
+        first = self.sent_first.get(max(self.sent[i] - 1, 0), 0)
+        found: list[tuple[int, int]] = []
+        keys: set[str] = set()
+        k = i - 1
+        while k >= first and len(found) < 2:
+            ei = self.ent_at[k]
+            if ei >= 0 and self.ents[ei].type == "PER":
+                a, b = self._ent_range(k)
+                key = self.res.best(ei).key()
+                if key not in keys:
+                    keys.add(key)
+                    found.append((a, b))
+                k = a - 1
+                continue
+            k -= 1
+        if len(found) < 2:
+            return None
+        return found[1], found[0]
 
     def _obj_suffix(self, d: _Draft) -> bool:
         """Does the verb carry an object pronoun (تدعمها، يتهمه)?"""
