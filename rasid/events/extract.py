@@ -635,6 +635,14 @@ class EventExtractor:
                 else:
                     after = self._ent_range(d.place_tok)[1] if d.place_tok >= 0 else j
                     obj = self._after(after, lim, skip_preps=True) if not d.form.suffix else None
+                if subj is None and gen is None and not d.form.definite and \
+                        not d.form.suffix and k < n and self.sent[k] == s and \
+                        self.norms[k][:1] == "ل" and not self.norms[k].startswith("لل") and \
+                        self.ent_at[k] >= 0 and self.ents[self.ent_at[k]].type in ("PER", "ORG"):
+                    # غارات لقوات النظام: لـ after an indefinite action noun names its agent
+                    subj = self._ent_range(k)
+                    if obj is not None and obj[0] <= subj[1]:
+                        obj = self._after(subj[1], subj[1] + 6, skip_preps=True)
                 if subj is None:
                     subj = self._light_verb_subject(i)
         if subj is not None:
