@@ -157,6 +157,13 @@ def test_ingest_parquet_output(run: dict[str, Any], db: str) -> None:
         for k in FIELDS:
             assert _canon(rec[k]) == _canon(spark[some["id"]][k])
         assert rec["meta"].get("cat") == dict(some["meta"])["cat"]
+    # --no-stories: the store keeps Spark's story and duplicate_of as they are
+    kept = str(Path(db).with_name("kept.db"))
+    assert main(["ingest", str(run["out"]), "--db", kept, "--no-stories", "-q"]) == 0
+    with Store(kept, readonly=True) as store:
+        for r in run["spark"][:50]:
+            rec = store.record(r["id"])
+            assert rec is not None and (rec["story"], rec["duplicate_of"]) == (r["story"], r["duplicate_of"])
 
 
 def test_stitch_joins_a_story_across_windows() -> None:
