@@ -33,7 +33,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from rasid.doc import Doc, Entity, Token
-from rasid.events.lexicon import NOUN, PART, VERB, Form, Lexicon, bare, load
+from rasid.events.lexicon import NOUN, PART, VERB, Entry, Form, Lexicon, bare, load
 from rasid.text import normalize, tokenize
 
 log = logging.getLogger(__name__)
@@ -260,6 +260,14 @@ def _same_arg(a: Arg, b: Any) -> bool:
     return bool(wa) and bool(wb) and (wa <= wb or wb <= wa)
 
 
+_ATTRIBUTION = {bare(normalize(w)) for w in ("وفقا", "وفق", "بحسب", "حسب", "نقلا", "طبقا")}
+_MEDIA_SPEAKERS = {bare(normalize(w)) for w in (
+    "وكالة", "صحيفة", "قناة", "موقع", "مواقع", "شبكة", "مجلة", "تلفزيون", "إذاعة", "وسائل",
+    "المرصد", "مراسل", "مصادر", "مصدر")}
+# the trigger of a plain statement coded ACCUSE for its content (see _critical_statements)
+_CUE_FORM = Form(Entry("ACCUSE", "قال"), VERB, "", False, False)
+
+
 class EventExtractor:
     """``EventExtractor()(doc) -> list[dict]`` in the output contract's ``events`` shape."""
 
@@ -303,7 +311,89 @@ class EventExtractor:
         self._trigger_at = {d.i for d in drafts}
         for d in drafts:
             self._arguments(d, drafts)
+        extra = self._critical_statements()
+        if extra:
+            drafts = sorted(drafts + extra, key=lambda d: d.i)
+            self._trigger_at |= {d.i for d in extra}
         return self._finish(drafts)
+
+    def _critical_statements(self) -> list[_Draft]:
+        """A plain statement (قال، أضافت، اعتبرت، كتب) whose content charges a named
+        participant is an accusation by the speaker against it (the gold convention): a
+        charge word (``critical`` in the lexicon: إرهاب، جرائم، غير شرعي، احتلال، مستفز …)
+        not governed by مكافحة/محاربة, and a person, organisation or country named in the
+        content who is not the speaker."""
+        lex = self.lex
+        if not lex.critical:
+            return []
+        cue_toks: dict[int, list[int]] = {}
+        for k, qi in self.quote_cue.items():
+            cue_toks.setdefault(qi, []).append(k)
+        out: list[_Draft] = []
+        for qi, q in enumerate(self.doc.quotes):
+            ks = sorted(cue_toks.get(qi, ()))
+            if not ks or q.speaker is None:
+                continue
+            i, j = ks[0], ks[-1]
+            if any(k in self._trigger_at or lex.forms.get(self.norms[k]) or
+                   bare(self.norms[k]) in _ATTRIBUTION for k in ks):
+                # a speech-act verb of its own (اتهم، طالب): coded already; بحسب/وفقا
+                # cite a source, they do not make a statement
+                continue
+            if bare(normalize(q.speaker.text.split()[0])) in _MEDIA_SPEAKERS:
+                continue  # an outlet reporting, not accusing
+            text = self.doc.text
+            hit = -1
+            for t in tokenize(text[q.start:q.end]):
+                w = normalize(t.text)
+                nxt = text[q.start + t.end:q.start + t.end + 20].split()[:1]
+                two = w + " " + normalize(nxt[0]) if nxt else w
+                if any(c in (two if " " in c else w) for c in lex.critical):
+                    before = text[max(q.start, q.start + t.start - 20):q.start + t.start].split()
+                    if before and (normalize(before[-1]) in lex.critical_not or
+                                   bare(normalize(before[-1])) in lex.critical_not):
+                        continue
+                    hit = q.start + t.start
+                    break
+            if hit < 0:
+                continue
+            spk = Arg(q.speaker.start, q.speaker.end, q.speaker.text, q.speaker.id,
+                      q.speaker.name)
+            home = self._home_country(q.speaker.id)
+            cands: list[tuple[int, Arg]] = []
+            for ei, e in enumerate(self.ents):
+                if not (q.start <= e.start < q.end) or e.type not in ("PER", "ORG", "LOC"):
+                    continue
+                arg = self.res.best(ei)
+                if e.type == "LOC" and not self._is_country(arg):
+                    continue
+                if _same_arg(arg, spk) or (home is not None and arg.id == home):
+                    continue
+                cands.append((abs(e.start - hit), arg))
+            if not cands:
+                continue
+            # who is charged: the one named nearest the charge
+            target = min(cands, key=lambda c: c[0])[1]
+            out.append(_Draft("ACCUSE", i, j, _CUE_FORM, actor=spk, target=target, quote=qi))
+        return out
+
+    def _home_country(self, pid: str | None) -> str | None:
+        """The KB id of a person's country (Sergey Lavrov -> Russia), or None."""
+        lk = _linker()
+        if lk is None or not pid:
+            return None
+        person = lk.by_id.get(pid)
+        if person is None or person.type != "PER" or not person.country:
+            return None
+        return next((e.id for e in lk.entries if e.is_country and
+                     e.country == person.country), None)
+
+    def _is_country(self, arg: Arg) -> bool:
+        lk = _linker()
+        if lk is None or not arg.id:
+            return False
+        e = lk.by_id.get(arg.id)
+        return e is not None and e.is_country
 
     # ------------------------------------------------------------------ triggers
     def _window_has(self, i: int, j: int, words: frozenset[str], before: int = 2,

@@ -55,6 +55,9 @@ class Lexicon:
     hypothetical: frozenset[str] = frozenset()
     speech_types: frozenset[str] = frozenset()
     actor_heads: frozenset[str] = frozenset()
+    #: stems of charges in a quote's content (a plain statement coded ACCUSE)
+    critical: tuple[str, ...] = ()
+    critical_not: frozenset[str] = frozenset()
 
 
 def bare(w: str) -> str:
@@ -153,6 +156,8 @@ def load() -> Lexicon:
     lex.negators = frozenset(normalize(w) for w in raw["negators"])
     lex.hypothetical = frozenset(normalize(w) for w in raw["hypothetical"])
     lex.speech_types = frozenset(raw["speech_types"])
+    lex.critical = tuple(normalize(w) for w in raw.get("critical", ()))
+    lex.critical_not = _norms(raw.get("critical_not", []))
     lex.actor_heads = _norms(raw["actor_heads"])
     for typ, spec in raw["types"].items():
         if typ not in PLOVER_TYPES:
