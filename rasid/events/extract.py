@@ -246,6 +246,19 @@ def _linker() -> Any:
     return _LK[0]
 
 
+_COUNTRIES: dict[str, Any] = {}
+
+
+def _country_entry(lk: Any, code: str) -> Any:
+    """The KB country entry for an ISO code (indexed once per process)."""
+    if not _COUNTRIES:
+        for e in lk.entries:
+            if e.is_country and e.country and e.country not in _COUNTRIES:
+                _COUNTRIES[e.country] = e
+        _COUNTRIES.setdefault("", None)
+    return _COUNTRIES.get(code)
+
+
 def _words(x: str) -> set[str]:
     return {bare(normalize(w)).strip("\"'«»“”#()") for w in x.replace("_", " ").split()}
 
@@ -385,8 +398,8 @@ class EventExtractor:
         person = lk.by_id.get(pid)
         if person is None or person.type != "PER" or not person.country:
             return None
-        return next((e.id for e in lk.entries if e.is_country and
-                     e.country == person.country), None)
+        c = _country_entry(lk, person.country)
+        return c.id if c is not None else None
 
     def _is_country(self, arg: Arg) -> bool:
         lk = _linker()
@@ -865,8 +878,7 @@ class EventExtractor:
         person = lk.by_id.get(q.speaker.id)
         if person is None or person.type != "PER" or not person.country:
             return None
-        country = next((e for e in lk.entries if e.is_country and
-                        e.country == person.country), None)
+        country = _country_entry(lk, person.country)
         if country is None:
             return None
         for ei, e in enumerate(self.ents):
