@@ -1091,8 +1091,8 @@ class EventExtractor:
                     dist += 400
             if best is None or dist < best[0]:
                 best = (dist, m)
-        if best is not None and best[0] > 600:
-            best = None  # far off and behind a clause boundary: another clause's date
+        if best is not None and best[0] > 500:
+            best = None  # behind a clause boundary and not close: another clause's date
         if best is not None:
             m = best[1]
             src = "text" if best[0] <= 120 else "sentence"
