@@ -1077,6 +1077,8 @@ class EventExtractor:
         for m in doc.dates:
             if m.value is None or not (ss <= m.start < se):
                 continue
+            if self._parenthetical(m.start, t0, t1):
+                continue  # (موقعة في 2015): an aside's date, not the event's
             if m.start >= t1:
                 dist = m.start - t1
                 if self._clause_break(t1, m.start, after=True):
@@ -1110,6 +1112,18 @@ class EventExtractor:
         if pub is not None:
             return {"value": pub.isoformat(), "source": "published"}
         return None
+
+    def _parenthetical(self, pos: int, t0: int, t1: int) -> bool:
+        """Is ``pos`` inside parentheses that do not also hold the trigger [t0, t1)?"""
+        text = self.doc.text
+        lo = max(0, pos - 150)
+        o = text.rfind("(", lo, pos)
+        if o < 0 or text.rfind(")", o, pos) >= 0:
+            return False
+        c = text.find(")", pos, pos + 150)
+        if c < 0:
+            return False
+        return not (o < t0 and t1 <= c)
 
     def _actor_date(self, d: _Draft) -> dict[str, Any] | None:
         """A statement with no date of its own, by an actor whose earlier statement in the
