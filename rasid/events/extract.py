@@ -273,6 +273,7 @@ def _same_arg(a: Arg, b: Any) -> bool:
     return bool(wa) and bool(wb) and (wa <= wb or wb <= wa)
 
 
+_QUANTIFIERS = {normalize(w) for w in ("بعض", "عدد", "آلاف", "مئات", "عشرات", "أحد", "إحدى")}
 _ATTRIBUTION = {bare(normalize(w)) for w in ("وفقا", "وفق", "بحسب", "حسب", "نقلا", "طبقا")}
 _MEDIA_SPEAKERS = {bare(normalize(w)) for w in (
     "وكالة", "صحيفة", "قناة", "موقع", "مواقع", "شبكة", "مجلة", "تلفزيون", "إذاعة", "وسائل",
@@ -536,6 +537,11 @@ class EventExtractor:
             return self._ent_range(k)
         w = self.norms[k]
         b = bare(w)
+        if self.toks[k].text.lstrip("وف") in ("أمام", "امام"):
+            return None  # the preposition "in front of", not إمام once hamza is normalized
+        if w in _QUANTIFIERS and k + 1 <= limit + 3:
+            # بعض مشجعي النادي، عدد من الشخصيات: an unnamed group is its whole phrase
+            return self._quantified(k, limit)
         if b in self.lex.actor_heads or w in self.lex.actor_heads or self._title(b):
             e = k
             s = self.sent[k]
@@ -563,6 +569,28 @@ class EventExtractor:
             return k, e
         return None
 
+    def _quantified(self, k: int, limit: int) -> tuple[int, int] | None:
+        s = self.sent[k]
+        e = k
+        n = len(self.toks)
+        if e + 1 < n and self.norms[e + 1] == "من":
+            e += 1
+        if e + 1 >= n or self.sent[e + 1] != s:
+            return None
+        nx = self.norms[e + 1]
+        if nx in END_PUNCT or nx in COMMAS or nx in MARKS or nx in _STOP or \
+                self.lex.forms.get(nx) or self._in_date(e + 1):
+            return None
+        e += 1
+        while e + 1 < n and self.sent[e + 1] == s and e - k < 5:
+            nx = self.norms[e + 1]
+            if nx.startswith(("ال", "وال")) and not self.lex.forms.get(nx) and \
+                    not self._in_date(e + 1):
+                e += 1
+                continue
+            break
+        return k, e
+
     def _title(self, b: str) -> bool:
         qx = _quote_extractor()
         if qx is None:
@@ -584,7 +612,8 @@ class EventExtractor:
                 return None
             ph = self._np(j, limit)
             if ph is not None and self.ent_at[ph[0]] < 0 and not (
-                    bare(self.norms[ph[0]]) in self.lex.actor_heads):
+                    bare(self.norms[ph[0]]) in self.lex.actor_heads) and \
+                    self.norms[ph[0]] not in _QUANTIFIERS:
                 # a title alone (الوزير، مساعدة) is a participant only if it names someone
                 r = self.res.phrase(ph[0], ph[1], k)
                 if r is None or (r.ent < 0 and r.id is None and r.name is None):
