@@ -273,6 +273,8 @@ def _same_arg(a: Arg, b: Any) -> bool:
     return bool(wa) and bool(wb) and (wa <= wb or wb <= wa)
 
 
+_PRONOUN_THAT = {normalize(w) for w in ("أنه", "أنها", "إنه", "إنها", "بأنه", "بأنها", "أنهم",
+                                         "إنهم", "بأنهم", "أننا", "إننا", "بأننا")}
 _QUANTIFIERS = {normalize(w) for w in ("بعض", "عدد", "آلاف", "مئات", "عشرات", "أحد", "إحدى")}
 _ATTRIBUTION = {bare(normalize(w)) for w in ("وفقا", "وفق", "بحسب", "حسب", "نقلا", "طبقا")}
 _MEDIA_SPEAKERS = {bare(normalize(w)) for w in (
@@ -1063,6 +1065,13 @@ class EventExtractor:
                 return Arg(spk.start, spk.end, spk.text, spk.id, spk.name)
         s = self.sent[d.i]
         t0 = self.toks[d.i].start
+        # أعلنت X أنها ستقاطع: the pronoun after the complementizer is the speaker
+        if self._prev(d.i) in _PRONOUN_THAT:
+            for q in doc.quotes:
+                if q.start - 12 <= t0 < q.end and q.speaker is not None and \
+                        (q.cue_start or 0) < t0:
+                    return Arg(q.speaker.start, q.speaker.end, q.speaker.text, q.speaker.id,
+                               q.speaker.name)
         # inside a quote's content: its speaker speaks (وأضاف لافروف أن على ترامب…)
         for q in doc.quotes:
             if q.start <= t0 < q.end and q.speaker is not None and \
