@@ -44,6 +44,9 @@ MARKS = {'"', "«", "»", "“", "”", "'", "(", ")", "[", "]", ":", "-", "–"
 # the types whose verbal noun's genitive names who acts (انسحاب X، زيارة X، لقاء X); for
 # the others (transitive actions) it names who is acted upon (اغتيال X، دعم X، إدانة X)
 ACTOR_GENITIVE = {"CONSULT", "RETREAT", "PROTEST", "AGREE", "COOPERATE", "MOBILIZE"}
+# acts of an authority (اعتقال، اختطاف، حصار، محاكمة): with no agent of their own, the
+# agent is the one the context names (unlike مقتل/تفجير, often reported without one)
+AUTHORITY_ACTS = {"COERCE", "SANCTION"}
 # dyadic, symmetric types: "X and Y met" (actor/target order carries no meaning)
 SYMMETRIC = {"CONSULT", "AGREE", "COOPERATE"}
 _TARGET_PREPS = {normalize(w) for w in ("على", "ضد", "مع", "إلى", "الى", "بحق", "تجاه", "نحو",
@@ -787,7 +790,8 @@ class EventExtractor:
                     obj = co
         elif d.no_agent:
             pass
-        elif d.form.kind != NOUN or d.type in self.lex.speech_types or d.type in ACTOR_GENITIVE:
+        elif d.form.kind != NOUN or d.type in self.lex.speech_types or d.type in ACTOR_GENITIVE \
+                or d.type in AUTHORITY_ACTS:
             # a noun with no agent of its own (مقتل، إدانة دولية) keeps none, unless it is
             # a speech act, whose agent is the one speaking
             d.implicit_actor = True
