@@ -171,10 +171,11 @@ def test_stitch_joins_a_story_across_windows() -> None:
     an unrelated one and a dormant one stay apart; undated stories join the active ones."""
     pytest.importorskip("datasketch")
     from rasid.spark.corpus import UNDATED, WindowStory, stitch
+    from rasid.stories.cluster import Story
 
     def ws(window: int, sid: str, first: str | None, terms: dict[str, float], ents: dict[str, int]) -> WindowStory:
         state = json.dumps({"centroid": terms, "entities": ents, "names": {}, "surfaces": {}})
-        return WindowStory(window, sid, first, first, 1, state)
+        return WindowStory(window, Story.from_row(sid, first, first, 1, state))
 
     quake = {"زلزال": 0.7, "هزة": 0.5, "ريختر": 0.5}
     merged = stitch([

@@ -6,11 +6,11 @@ Both give ``duplicate_of`` / ``story`` the meaning they have in the local store
 - **Near-duplicates.** The MinHash signature of every text is computed on the executors with
   :func:`rasid.stories.fingerprint.signature` (same shingles, same permutations). Candidate pairs
   are the pairs sharing one LSH band: the bands and rows datasketch's ``MinHashLSH`` picks for the
-  same threshold, bucketed with a Spark self-join. A pair is kept when the estimated Jaccard
-  similarity reaches :data:`rasid.stories.fingerprint.THRESHOLD`. As in
-  :meth:`DuplicateIndex.check`, an article's ``duplicate_of`` is the earliest root among the
-  earlier articles it matches, i.e. ``root(i) = min(root(j) for earlier matches j)``, else
-  itself: a fixed point reached by a few rounds of joins (as many as the longest chain).
+  same threshold, bucketed with a Spark self-join. As in :meth:`DuplicateIndex.check`, groups
+  are stars around their root (earliest article): an article's ``duplicate_of`` is the earliest
+  root, among its candidates' roots, whose signature it matches itself (estimated Jaccard >=
+  :data:`rasid.stories.fingerprint.THRESHOLD`), else none. Roots depend on earlier roots only:
+  a fixed point reached by a few rounds of joins (one per level of dependency).
 - **Stories.** Articles are grouped in windows of publication days; in each window one task runs
   the local single-pass :class:`rasid.stories.cluster.Clusterer` in input order, so one window
   (``window_days=0``) is exactly the local result. Windows are then stitched on the driver in date
@@ -21,8 +21,7 @@ Both give ``duplicate_of`` / ``story`` the meaning they have in the local store
 
 from __future__ import annotations
 
-import json
-from collections import Counter
+import pickle
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
@@ -59,53 +58,51 @@ def duplicates(df: DataFrame, threshold: float | None = None, max_rounds: int = 
     keys = F.array(*[F.xxhash64(F.lit(i), F.slice("sig", i * r + 1, r)) for i in range(b)])
     bands = sigs.select("seq", F.posexplode(keys).alias("band", "key"))
     a, e = bands.alias("a"), bands.alias("e")
+    # LSH candidates: earlier articles sharing a band bucket (what MinHashLSH.query returns)
     pairs = (a.join(e, (F.col("a.band") == F.col("e.band")) & (F.col("a.key") == F.col("e.key"))
                     & (F.col("e.seq") < F.col("a.seq")))
-             .select(F.col("a.seq").alias("seq"), F.col("e.seq").alias("cand")).distinct())
+             .select(F.col("a.seq").alias("seq"), F.col("e.seq").alias("cand")).distinct()
+             .persist(StorageLevel.MEMORY_AND_DISK))
+    nodes = pairs.select("seq").union(pairs.select(F.col("cand").alias("seq"))).distinct().persist()
     s1 = sigs.select("seq", F.col("sig").alias("sig1"))
-    s2 = sigs.select(F.col("seq").alias("cand"), F.col("sig").alias("sig2"))
+    s2 = sigs.select(F.col("seq").alias("root"), F.col("sig").alias("sig2"))
     same = F.expr("size(filter(zip_with(sig1, sig2, (x, y) -> x = y), z -> z))")
-    edges = (pairs.join(s1, "seq").join(s2, "cand")
-             .where(same / F.lit(float(NUM_PERM)) >= F.lit(threshold))
-             .select("seq", "cand").persist(StorageLevel.MEMORY_AND_DISK))
-    # root(i) = min over earlier matches j of root(j); start from root(j) = j and iterate
-    roots = edges.groupBy("seq").agg(F.min("cand").alias("root")).localCheckpoint()
+    # DuplicateIndex.check: groups are stars around their root; an article joins the earliest
+    # root of its candidates that it matches itself. root(i) depends on earlier roots only, so
+    # iterating from root(x) = x reaches the sequential result (one round per level of depth).
+    roots = nodes.select("seq", F.col("seq").alias("root"))
     for _ in range(max_rounds):
-        prev = roots.select(F.col("seq").alias("cand"), F.col("root").alias("croot"))
-        new = (edges.join(prev, "cand", "left")
-               .groupBy("seq").agg(F.min(F.coalesce("croot", "cand")).alias("root")).localCheckpoint())
+        via = pairs.join(roots.select(F.col("seq").alias("cand"), "root"), "cand").select("seq", "root").distinct()
+        hit = (via.join(s1, "seq").join(s2, "root").where(same / F.lit(float(NUM_PERM)) >= F.lit(threshold))
+               .groupBy("seq").agg(F.min("root").alias("found")))
+        new = (nodes.join(hit, "seq", "left").select("seq", F.coalesce("found", "seq").alias("root"))
+               .localCheckpoint())
         changed = (new.join(roots.withColumnRenamed("root", "old"), "seq")
                    .where(F.col("root") != F.col("old")).limit(1).count())
         roots = new
         if not changed:
             break
-    edges.unpersist()
+    pairs.unpersist()
+    nodes.unpersist()
     ids = sigs.select(F.col("seq").alias("root"), F.col("id").alias("duplicate_of"))
-    return roots.join(ids, "root").select("seq", "duplicate_of", F.col("root").alias("dup_seq"))
+    return (roots.where(F.col("root") != F.col("seq")).join(ids, "root")
+            .select("seq", "duplicate_of", F.col("root").alias("dup_seq")))
 
 
 # -- stories ----------------------------------------------------------------------------
 
 WINDOW_OUT = ("kind string, seq long, story string, window long, first_seq long, first string, "
-              "last string, size int, state string")
+              "last string, size int, state binary")
 
 
-def _features(js: str) -> Any:
-    from rasid.stories.features import Features
-
-    d = json.loads(js)
-    return Features(d["vec"], d.get("surfaces") or {}, Counter(d.get("entities") or {}),
-                    d.get("names") or {}, d.get("date"))
+def _features(blob: bytes) -> Any:
+    """The executors' :class:`rasid.stories.features.Features`, as pickled there (exact, and
+    whatever fields the clusterer reads)."""
+    return pickle.loads(blob)
 
 
-def _state(s: Any) -> str:
-    """A story's full state (unlike ``Story.state`` for the store, nothing rounded or cut)."""
-    return json.dumps({"centroid": s.centroid, "entities": dict(s.entities), "names": s.names,
-                       "surfaces": s.surfaces}, ensure_ascii=False)
-
-
-def cluster_window(rows: Iterable[tuple[int, str, str | None, str]]) -> Iterator[dict[str, Any]]:
-    """One window's articles ``(seq, id, duplicate_of, features JSON)`` in input order, through
+def cluster_window(rows: Iterable[tuple[int, str, str | None, bytes]]) -> Iterator[dict[str, Any]]:
+    """One window's articles ``(seq, id, duplicate_of, pickled features)`` in input order, through
     the local Clusterer: a row per article (``kind`` "a", story null when it is a duplicate of
     an article outside the window) and one per story (``kind`` "s", with its state)."""
     from rasid.stories.cluster import Clusterer
@@ -123,7 +120,7 @@ def cluster_window(rows: Iterable[tuple[int, str, str | None, str]]) -> Iterator
         yield {"kind": "a", "seq": seq, "story": a.story}
     for s in c.stories.values():
         yield {"kind": "s", "story": s.id, "first_seq": first_seq[s.id], "first": s.first, "last": s.last,
-               "size": s.size, "state": _state(s)}
+               "size": s.size, "state": pickle.dumps(s, protocol=pickle.HIGHEST_PROTOCOL)}
 
 
 def _window_pandas() -> Any:
@@ -146,11 +143,7 @@ def _window_pandas() -> Any:
 @dataclass
 class WindowStory:
     window: int
-    id: str
-    first: str | None
-    last: str | None
-    size: int
-    state: str
+    story: Any  # rasid.stories.cluster.Story
 
 
 class _Stitcher:
@@ -165,10 +158,9 @@ class _Stitcher:
         self.merged: dict[str, str] = {}
 
     def add(self, ws: WindowStory) -> None:
-        from rasid.stories.cluster import Story
         from rasid.stories.features import Features
 
-        s = Story.from_row(ws.id, ws.first, ws.last, ws.size, ws.state)
+        s = ws.story
         c = self.c
         best: tuple[float, str] | None = None
         if s.norm:
@@ -187,7 +179,10 @@ class _Stitcher:
         g = c.stories[best[1]]
         new_ents = [k for k in s.entities if k not in g.entities]
         # the window story's centroid is a sum of unit vectors, like the story it joins
-        g.absorb(Features(s.centroid, s.surfaces, s.entities, s.names, s.first))
+        whole = Features(s.centroid, s.surfaces, s.entities, s.names, s.first)
+        if hasattr(whole, "name_terms"):
+            whole.name_terms = frozenset(getattr(s, "name_terms", ()))
+        g.absorb(whole)
         g.size += s.size
         g.add_dates(s.first)
         g.add_dates(s.last)
@@ -239,8 +234,8 @@ def stories(df: DataFrame, window_days: int = 30) -> DataFrame:
            .persist(StorageLevel.MEMORY_AND_DISK))
     summaries = (win.where(F.col("kind") == "s").orderBy("window", "first_seq")
                  .select("window", "story", "first", "last", "size", "state"))
-    merged = stitch((WindowStory(r["window"], r["story"], r["first"], r["last"], r["size"], r["state"])
-                     for r in summaries.toLocalIterator()), window_days)
+    merged = stitch((WindowStory(r["window"], pickle.loads(r["state"])) for r in summaries.toLocalIterator()),
+                    window_days)
     art = win.where(F.col("kind") == "a").select("seq", F.col("story").alias("local"))
     if merged:
         m = spark.createDataFrame(list(merged.items()), "local string, merged string")

@@ -49,7 +49,7 @@ ANALYZED = T.StructType([
     T.StructField("raw", S, True),           # the input line, for rejected records only
     T.StructField("sig", T.ArrayType(L), True),  # MinHash signature (near-duplicates), null if too short
     T.StructField("day", I, True),           # publication day (days since 1970-01-01): story windows
-    T.StructField("features", S, True),      # story-clustering features, JSON
+    T.StructField("features", T.BinaryType(), True),  # story-clustering Features, pickled (internal)
     *CONTRACT.fields,
 ])
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import pickle
 from collections.abc import Callable, Iterable, Iterator
 from functools import lru_cache
 from typing import TYPE_CHECKING, Any
@@ -71,8 +72,7 @@ def corpus_columns(doc: Doc) -> dict[str, Any]:
     except ValueError:  # a partial date (YYYY-MM): no day, like the clusterer's own reading
         day = None
     return {"sig": None if sig is None else [int(x) for x in sig], "day": day,
-            "features": json.dumps({"vec": f.vec, "surfaces": f.surfaces, "entities": dict(f.entities),
-                                    "names": f.names, "date": f.date}, ensure_ascii=False)}
+            "features": pickle.dumps(f, protocol=pickle.HIGHEST_PROTOCOL)}
 
 
 def analyze_rows(rows: Iterable[tuple[int, str, str]], *, stages: tuple[str, ...], fmt: str,
