@@ -796,8 +796,10 @@ class EventExtractor:
             # a speech act, whose agent is the one speaking
             d.implicit_actor = True
             d.actor = self._implicit_actor(d, drafts)
-        if self._first_plural(d) if verbal else self._we_light_verb(d.i):
-            # نحن توافقنا، أجرينا مفاوضات inside a quote: "we" is the speaker's state
+        if self._first_plural(d) if verbal else (
+                self._we_light_verb(d.i) or self._prev(d.i) in ("تم", "وتم", "جرى", "وجرى")):
+            # نحن توافقنا، أجرينا مفاوضات inside a quote: "we" is the speaker's state; so is
+            # the agent of an impersonal passive in the speaker's words (تم الاتفاق مع واشنطن)
             st = self._speaker_state(d)
             if st is not None:
                 d.actor = st
