@@ -359,7 +359,8 @@ class EventExtractor:
                 # a speech-act verb of its own (اتهم، طالب): coded already; بحسب/وفقا
                 # cite a source, they do not make a statement
                 continue
-            if bare(normalize(q.speaker.text.split()[0])) in _MEDIA_SPEAKERS:
+            if not q.speaker.text.split() or \
+                    bare(normalize(q.speaker.text.split()[0])) in _MEDIA_SPEAKERS:
                 continue  # an outlet reporting, not accusing
             text = self.doc.text
             hit = -1
