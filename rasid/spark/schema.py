@@ -1,5 +1,7 @@
 """The output contract (docs/output-contract.md) as a typed Spark schema, and Doc -> row.
 
+A field added to the contract (or to a stage's items) must be added here too: the typed schema
+keeps only the fields it names (tests/test_spark.py compares whole records with ``rasid analyze``).
 Every contract field has its own column type, so Parquet readers (Spark, DuckDB, pandas,
 ``rasid ingest``) see ``entities`` as ``array<struct<start:int, ...>>``, not a JSON string.
 ``meta`` (unknown input fields) is ``map<string,string>``: non-string values are JSON-encoded.
@@ -28,9 +30,10 @@ DATE = _struct(("start", I), ("end", I), ("text", S), ("value", S), ("anchor", S
 PLACE = _struct(("start", I), ("end", I), ("text", S), ("name", S), ("id", S), ("lat", D), ("lon", D),
                 ("country", S))
 EVENT = _struct(("type", S), ("trigger", SPAN), ("actor", MENTION), ("target", MENTION),
-                ("date", _struct(("value", S), ("source", S))),
-                ("place", _struct(("text", S), ("start", I), ("end", I), ("name", S), ("id", S))),
-                ("negated", B))
+                ("date", _struct(("value", S), ("source", S), ("start", I), ("end", I), ("text", S))),
+                ("place", _struct(("text", S), ("start", I), ("end", I), ("name", S), ("id", S), ("lat", D),
+                                  ("lon", D), ("country", S))),
+                ("negated", B), ("quote", I))  # quote: index into the article's quotes, or null
 
 #: one analyzed article, in the order of ``Doc.to_dict``
 CONTRACT = _struct(
