@@ -133,3 +133,18 @@ def test_ingest_ant_twice_stores_each_once(tmp_path: Path, db: str) -> None:
     n2 = sqlite3.connect(db).execute("SELECT count(*) FROM articles").fetchone()[0]
     distinct = {((r.get("title") or "").strip(), r["text"]) for r in recs if (r.get("text") or "").strip()}
     assert n1 == n2 == len(distinct)
+
+
+def test_annotations_do_not_depend_on_batching() -> None:
+    """An article's analysis is the same alone or in a batch (Spark partitions, --batch-size)."""
+    from rasid.bench import ant_articles
+    from rasid.pipeline import Pipeline
+
+    need_shared("news", "ant", "ant_multisource_v2.1.jsonl.gz")
+    arts = list(ant_articles(40))
+    p = Pipeline()
+    batched = [d.to_dict() for d in p.pipe(arts, batch_size=40)]
+    alone = [d.to_dict() for d in p.pipe(arts, batch_size=1)]
+    for x, y in zip(batched, alone):
+        for key in ("entities", "quotes", "dates", "places", "events"):
+            assert x[key] == y[key], (x["id"], key)

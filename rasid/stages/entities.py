@@ -6,7 +6,7 @@ is confirmed: the rest begins with the article ال, or appears bare elsewhere i
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterator
 
 from rasid.doc import Doc, Entity, Token
 from rasid.registry import stage
@@ -28,32 +28,17 @@ def iob_spans(tags: list[str]) -> Iterator[tuple[int, int, str]]:
 
 
 class EntityStage:
-    def __init__(self, batch_sentences: int = 256) -> None:
-        self.batch_sentences = batch_sentences
-
     def __call__(self, doc: Doc) -> Doc:
-        return next(self.pipe([doc]))
-
-    def pipe(self, docs: Iterable[Doc]) -> Iterator[Doc]:
         from rasid.ner import load_tagger
 
-        tagger = load_tagger()
-        docs = list(docs)
-        # one tagger call for all sentences of the batch
-        sents: list[list[Token]] = []
-        owner: list[int] = []
-        for k, doc in enumerate(docs):
-            for toks in _sentence_tokens(doc):
-                sents.append(toks)
-                owner.append(k)
-        tags = tagger.tag([[t.text for t in s] for s in sents]) if sents else []
-        found: list[list[Entity]] = [[] for _ in docs]
-        for toks, tg, k in zip(sents, tags, owner):
-            for a, b, typ in iob_spans(list(tg)):
-                found[k].append(_entity(docs[k].text, toks[a:b], _TYPE.get(typ, "MISC")))
-        for doc, ents in zip(docs, found):
-            doc.entities = _confirm_clitics(doc, ents)
-            yield doc
+        # one tagger call per document: the tagger's label propagation treats the sentences
+        # of a call as one document, so an article's entities never depend on its batch
+        sents = list(_sentence_tokens(doc))
+        tags = load_tagger().tag([[t.text for t in s] for s in sents]) if sents else []
+        ents = [_entity(doc.text, toks[a:b], _TYPE.get(typ, "MISC"))
+                for toks, tg in zip(sents, tags) for a, b, typ in iob_spans(list(tg))]
+        doc.entities = _confirm_clitics(doc, ents)
+        return doc
 
 
 def _sentence_tokens(doc: Doc) -> Iterator[list[Token]]:
@@ -108,6 +93,6 @@ def _kb_prefers(rest: str, whole: str, typ: str) -> bool:
 
 
 @stage("entities", requires=("tokens", "sentences"), assigns=("entities",))
-def make_entities(batch_sentences: int = 256) -> EntityStage:
+def make_entities() -> EntityStage:
     """Named entities (PER/ORG/LOC/MISC) from the shipped Arabic NER model."""
-    return EntityStage(batch_sentences)
+    return EntityStage()
