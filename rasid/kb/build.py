@@ -49,6 +49,15 @@ _ARABIC_LETTER = re.compile("[\u0621-\u064a]")
 _PAREN = re.compile(r"\s*[(（].*?[)）]\s*")
 
 
+
+def _by_english_name(countries: dict) -> dict:  # type: ignore[type-arg]
+    """Countries by lower-cased English name and every English alias (first one wins)."""
+    by_en = {e.name.lower(): e for e in countries.values()}
+    for e in countries.values():
+        for a in e.en:
+            by_en.setdefault(a.lower(), e)
+    return by_en
+
 def shared_dir() -> Path:
     """``$RASID_SHARED``, else ``../shared`` relative to the repository root."""
     env = os.environ.get("RASID_SHARED")
@@ -442,10 +451,7 @@ def add_templates(kb: KB, curated_dir: Path, countries: dict[str, Entry],
     if not p.exists():
         return
     spec = json.loads(p.read_text(encoding="utf-8"))
-    by_en = {e.name.lower(): e for e in countries.values()}
-    for e in countries.values():
-        for a in e.en:
-            by_en.setdefault(a.lower(), e)
+    by_en = _by_english_name(countries)
     for cen, recs in sorted(adj_by_country.items()):
         c = by_en.get(cen)
         if c is None:
@@ -535,10 +541,7 @@ def build(shared: Path, curated_dir: Path = CURATED_DIR) -> KB:
         nisba |= {ln.strip() for ln in extra.read_text(encoding="utf-8").splitlines()
                   if ln.strip() and not ln.startswith("#")}
     adj_country: dict[str, str] = {}
-    by_en = {e.name.lower(): e for e in countries.values()}
-    for e in countries.values():
-        for a in e.en:
-            by_en.setdefault(a.lower(), e)
+    by_en = _by_english_name(countries)
     for cen, recs in sorted(adj_by_country.items()):
         c = by_en.get(cen)
         if c is None:
