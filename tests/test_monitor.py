@@ -214,7 +214,8 @@ def test_watch_once_then_nothing_new(site: Site, db: str) -> None:
     assert arts["s2"]["title"] == "تونس تستضيف مؤتمرا إقليميا حول الأمن المائي"
 
     # each page was fetched once, whatever the repeats and URL variants
-    assert len(site.hits("/news/a1.html")) == 1
+    # (a1 is listed as a1.html and as a1.html/?utm_…: whichever variant comes first is fetched)
+    assert len(site.hits("/news/a1.html")) + len(site.hits("/news/a1.html/")) == 1
     assert len(site.hits("/news/a4.html")) == 1
     assert len(site.hits("/news/copy-of-a1.html")) == 1
     assert not site.hits("/private/secret.html")  # robots.txt
