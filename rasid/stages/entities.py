@@ -35,7 +35,7 @@ class EntityStage:
         # of a call as one document, so an article's entities never depend on its batch
         sents = list(_sentence_tokens(doc))
         tags = load_tagger().tag([[t.text for t in s] for s in sents]) if sents else []
-        ents = [_entity(doc.text, toks[a:b], _TYPE.get(typ, "MISC"))
+        ents = [(_entity(doc.text, toks[a:b], _TYPE.get(typ, "MISC")), toks[a].pre)
                 for toks, tg in zip(sents, tags) for a, b, typ in iob_spans(list(tg))]
         doc.entities = _confirm_clitics(doc, ents)
         return doc
@@ -57,21 +57,17 @@ def _sentence_tokens(doc: Doc) -> Iterator[list[Token]]:
 
 def _entity(text: str, toks: list[Token], typ: str) -> Entity:
     start, end = toks[0].start, toks[-1].end
-    ent = Entity(start, end, text[start:end], typ)
-    ent.group = str(toks[0].pre)  # candidate clitic length, confirmed below
-    return ent
+    return Entity(start, end, text[start:end], typ)
 
 
-def _confirm_clitics(doc: Doc, ents: list[Entity]) -> list[Entity]:
+def _confirm_clitics(doc: Doc, ents: list[tuple[Entity, int]]) -> list[Entity]:
     """Drop a leading و/ف/ب/ك/ل from a mention when that is sure to be a clitic: the rest
     starts with the article ال ("والولايات المتحدة"), or the rest is used bare elsewhere in
     the text, or the knowledge base knows the rest but not the whole ("وإيران"). "لل"
     (ل + ال) is left as written: the contract needs an exact substring."""
     bare: set[str] | None = None
     out: list[Entity] = []
-    for ent in ents:
-        k = int(ent.group or 0)
-        ent.group = None
+    for ent, k in ents:  # k: proclitic length of the first token, by the heuristic
         if k and not ent.text.startswith("لل"):
             rest = ent.text[k:]
             ok = rest.startswith("ال")
