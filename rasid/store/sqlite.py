@@ -17,7 +17,7 @@ from typing import Any
 
 from rasid.doc import Article, Doc
 from rasid.errors import StoreError
-from rasid.text.normalize import normalize
+from rasid.text.normalize import CLITIC_CLUSTER, normalize
 
 _MIGRATION = re.compile(r"^-- migration: (\d+)\s*$", re.M)
 
@@ -32,7 +32,6 @@ def _migrations() -> list[tuple[int, str]]:
 # stripped from the key. A bare و/ف before four letters may be a clitic (وواشنطن) or part of
 # the word (واشنطن): the key keeps the word and adds the stripped form, and a query term
 # matches either.
-_CLUSTER = re.compile(r"(?<!\w)(?:[وف]?[بك]?ال|[وف]?لل)(?=\w{2})")
 _CONJ = re.compile(r"(?<!\w)([وف])(\w{4,})")
 
 
@@ -40,7 +39,7 @@ def search_key(text: str) -> str:
     """The form of a text indexed for full-text search: normalized (hamza, ya, ta marbuta,
     diacritics, digits), article and proclitic clusters removed, and the stripped forms of
     و/ف-initial words appended: ``وللأمم`` and ``الامم`` both give ``امم``."""
-    key = _CLUSTER.sub("", normalize(text))
+    key = CLITIC_CLUSTER.sub("", normalize(text))
     extra = _CONJ.findall(key)
     return key + " " + " ".join(w for _, w in extra) if extra else key
 
@@ -49,7 +48,7 @@ def match_expression(query: str) -> str:
     """An FTS5 MATCH expression for a user query: every term must match, by its key or
     (for a و/ف-initial term) by its stripped form."""
     terms = []
-    for w in _CLUSTER.sub("", normalize(query)).split():
+    for w in CLITIC_CLUSTER.sub("", normalize(query)).split():
         w = "".join(ch for ch in w if ch.isalnum())
         if not w:
             continue

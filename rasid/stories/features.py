@@ -20,11 +20,9 @@ from functools import lru_cache
 from importlib import resources
 
 from rasid.doc import Doc
-from rasid.text.normalize import normalize
+from rasid.text.normalize import CLITIC_CLUSTER, normalize
 
 _WORD = re.compile(r"[^\W\d_]{2,}")
-# conjunction/preposition + article, or لل: always a clitic cluster
-_CLUSTER = re.compile(r"^(?:[وف]?[بك]?ال|[وف]?لل)(?=\w{2})")
 
 #: terms kept per article vector (the most weighted); the rest is noise for clustering
 DOC_TERMS = 60
@@ -35,7 +33,7 @@ TITLE_WEIGHT = 3
 def term(word: str) -> str:
     """The clustering term of a normalized word: proclitic cluster off, a leading و/ف off
     words of five letters or more (wrong for some stems, but the same everywhere)."""
-    w = _CLUSTER.sub("", word)
+    w = CLITIC_CLUSTER.sub("", word, count=1)
     if len(w) >= 5 and w[0] in "وف":
         w = w[1:]
     return w

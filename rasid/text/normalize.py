@@ -3,6 +3,7 @@ callers normalize a copy (a token, a name, a query) and compare normalized forms
 
 from __future__ import annotations
 
+import re
 from functools import lru_cache
 
 from rasid.text.charmap import charmap
@@ -24,6 +25,10 @@ def normalize(s: str) -> str:
     Arabic-Indic/Persian digits: ``normalize("أُسامة") == normalize("اسامه")``."""
     return s.translate(_table())
 
+
+#: a conjunction/preposition with the article (و ب ك ف + ال, or لل) at the start of a
+#: word, followed by a stem of two letters or more: always a clitic cluster
+CLITIC_CLUSTER = re.compile(r"(?<!\w)(?:[وف]?[بك]?ال|[وف]?لل)(?=\w{2})")
 
 _CONJ = "وف"
 _PREP = "بلك"
