@@ -17,7 +17,6 @@ import tempfile
 import time
 import zipfile
 from collections.abc import Iterator
-from pathlib import Path
 
 from rasid.doc import Article
 from rasid.util.shared import shared_dir
@@ -71,9 +70,9 @@ def main(argv: list[str] | None = None) -> int:
     pipe = Pipeline(names)
     docs = [pipe.make_doc(a) for a in arts]
     rows = [("read+parse", t_read)]
-    for name, fn in pipe.stages:
-        from rasid.registry import pipe_default
+    from rasid.registry import pipe_default
 
+    for name, fn in pipe.stages:
         if name != "text":  # warm-up: load models outside the timing
             list(pipe_default(fn, docs[:2]))
         t0 = time.perf_counter()
