@@ -161,6 +161,34 @@ def test_map_page(page: Any, base_url: str) -> None:
     _clean(page)
 
 
+def test_map_events_layer(page: Any, base_url: str) -> None:
+    import json
+    import urllib.request
+
+    with urllib.request.urlopen(f"{base_url}/map.json") as r:
+        events = json.load(r)["events"]
+    if not events:
+        pytest.skip("no stored event has a geocoded place (the events stage did not run on the fixtures)")
+    page.goto(f"{base_url}/map")
+    page.wait_for_selector("#map[data-state=ready]")
+    diamonds = page.locator("#map g.events path.ev")
+    assert diamonds.count() >= 1 and page.locator("#map").get_attribute("data-events") == str(diamonds.count())
+    # the layer toggles
+    page.uncheck("#map-layers input[data-layer=events]")
+    assert page.locator("#map g.events").evaluate("g => getComputedStyle(g).display") == "none"
+    page.check("#map-layers input[data-layer=events]")
+    assert diamonds.first.is_visible()
+    _shot(page, "map-events.png")
+    # a place's diamond opens the events page filtered to that place
+    href = page.locator("#map g.events a").first.get_attribute("href")
+    assert href and href.startswith("/events?place=")
+    page.goto(base_url + href)
+    assert page.locator("table.events-table tbody.event").count() >= 1
+    assert page.evaluate("getComputedStyle(document.body).direction") == "rtl"
+    _shot(page, "events.png")
+    _clean(page)
+
+
 def test_hostile_article_is_inert(page: Any, base_url: str) -> None:
     page.goto(f"{base_url}/articles/fixture-xss")
     assert page.locator("h1#title").inner_text() == "<script>alert(1)</script>"

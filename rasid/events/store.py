@@ -2,13 +2,15 @@
 
 :func:`add_events` is called by :meth:`rasid.store.sqlite.Store.add` inside the article's
 transaction; :func:`event_summaries` reads the records back (with filters) for
-``rasid events`` and the exports. Tables: migration 4 of ``rasid/store/schema.sql``.
+``rasid events``, the exports and the web's events pages. Tables: migration 4 of
+``rasid/store/schema.sql``.
 """
 
 from __future__ import annotations
 
 import json
 import sqlite3
+from collections.abc import Iterable, Iterator
 from typing import Any
 
 from rasid.doc import Doc
@@ -53,20 +55,80 @@ def _contains(arg: dict[str, Any] | None, q: str) -> bool:
     return any(qn in normalize(str(arg.get(k) or "")).lower() for k in ("text", "name", "id"))
 
 
+#: ids per ``IN (...)`` list (SQLite allows 999 parameters in older builds)
+_CHUNK = 500
+
+
+def _chunks(items: list[Any]) -> Iterator[list[Any]]:
+    for i in range(0, len(items), _CHUNK):
+        yield items[i:i + _CHUNK]
+
+
+def _records_for(db: sqlite3.Connection, entity: str | None,
+                 articles: Iterable[str] | None) -> set[int] | None:
+    """Record ids with a mention in ``articles`` and/or ``entity`` as actor or target of a
+    mention; ``None`` when neither restricts."""
+    found: set[int] | None = None
+    if articles is not None:
+        found = set()
+        for chunk in _chunks(list(dict.fromkeys(articles))):
+            found.update(r[0] for r in db.execute(
+                f"SELECT DISTINCT record FROM event_mentions WHERE article_id IN ({','.join('?' * len(chunk))})",
+                chunk))
+    if entity:
+        if entity.startswith("norm:"):
+            # an unlinked name: the mentions written that way (normalized), linked or not
+            want = normalize(entity[5:]).strip()
+            seen: dict[str, str] = {}
+
+            def norm(t: str | None) -> str:
+                if not t:
+                    return ""
+                if t not in seen:
+                    seen[t] = normalize(t).strip()
+                return seen[t]
+
+            mine = {r[0] for r in db.execute(
+                "SELECT record, actor, target FROM event_mentions WHERE actor IS NOT NULL OR target IS NOT NULL")
+                if want and want in (norm(r[1]), norm(r[2]))}
+        else:
+            mine = {r[0] for r in db.execute(
+                "SELECT record FROM event_mentions WHERE actor_id=? OR target_id=?", (entity, entity))}
+        found = mine if found is None else found & mine
+    return found
+
+
 def event_summaries(db: sqlite3.Connection, *, type: str | None = None, actor: str | None = None,
                     place: str | None = None, since: str | None = None, until: str | None = None,
-                    limit: int | None = None) -> list[dict[str, Any]]:
-    """Deduplicated events, most reported first. ``actor`` matches the actor or the target
-    (text, English name or id); ``since``/``until`` are ISO dates compared with the event
-    date; ``place`` matches the place's text or name."""
-    sql = ("SELECT record, article_id, idx, source, url, published, event FROM event_mentions"
-           + (" WHERE type=?" if type else "") + " ORDER BY record")
+                    entity: str | None = None, articles: Iterable[str] | None = None,
+                    sort: str = "sources", limit: int | None = None) -> list[dict[str, Any]]:
+    """Deduplicated events, most reported first (``sort="date"``: by event date, undated
+    last). ``actor`` matches the actor or the target (text, English name or id);
+    ``since``/``until`` are ISO dates compared with the event date; ``place`` matches the
+    place's text or name. ``entity`` (a KB id, or ``norm:<name>`` for a name nobody
+    linked) keeps the events where it is the actor or target of some mention; ``articles``
+    keeps the events reported in any of these articles. Each event is summarized over all
+    its mentions (its full corroboration), whichever filter found it.
+
+    ``rasid events`` and the web's events pages (``rasid.web``) both read through here."""
+    recs = _records_for(db, entity, articles)
+    if recs is not None and not recs:
+        return []
+    cond = " AND type=?" if type else ""
+    targs: tuple[str, ...] = (type.upper(),) if type else ()
+    cols = "SELECT record, article_id, idx, source, url, published, event FROM event_mentions"  # rowid order
+    if recs is None:
+        queries = [(cols + (" WHERE type=?" if type else ""), targs)]
+    else:
+        queries = [(cols + f" WHERE record IN ({','.join('?' * len(chunk))}){cond}", (*chunk, *targs))
+                   for chunk in _chunks(sorted(recs))]
     by_rec: dict[int, list[Mention]] = {}
     types: dict[int, str] = {}
-    for row in db.execute(sql, (type.upper(),) if type else ()):
-        ev = json.loads(row[6])
-        by_rec.setdefault(row[0], []).append(Mention(row[1], row[2], ev, row[3], row[4], row[5]))
-        types[row[0]] = ev["type"]
+    for sql, args in queries:
+        for row in db.execute(sql, args):
+            ev = json.loads(row[6])
+            by_rec.setdefault(row[0], []).append(Mention(row[1], row[2], ev, row[3], row[4], row[5]))
+            types[row[0]] = ev["type"]
     keys = dict(db.execute("SELECT rowid, key FROM event_records")) if by_rec else {}
     out = []
     for rid, ms in by_rec.items():
@@ -82,7 +144,10 @@ def event_summaries(db: sqlite3.Connection, *, type: str | None = None, actor: s
         if until and (not date or date[:len(until)] > until):
             continue
         out.append(s)
-    out.sort(key=lambda s: (-s["n_sources"], -s["n_mentions"], s["date"] or "", s["record_id"]))
+    if sort == "date":
+        out.sort(key=lambda s: (s["date"] or "9999", s["first_report"] or "", s["record_id"]))
+    else:
+        out.sort(key=lambda s: (-s["n_sources"], -s["n_mentions"], s["date"] or "", s["record_id"]))
     return out[:limit] if limit else out
 
 

@@ -31,7 +31,7 @@ from starlette.staticfiles import StaticFiles
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from rasid.web import data
-from rasid.web.data import EntityKey, SearchParams, article_path, entity_path
+from rasid.web.data import EntityKey, EventParams, SearchParams, article_path, entity_path
 from rasid.web.markup import Ann, annotate_html, article_annotations, find_matches, highlight_html, query_terms
 from rasid.web.openapi import spec
 
@@ -73,7 +73,7 @@ def _env() -> jinja2.Environment:
                              autoescape=True, trim_blocks=True, lstrip_blocks=True,
                              undefined=jinja2.StrictUndefined)
     env.globals.update(article_path=article_path, entity_path=entity_path, quote=urllib.parse.quote,
-                       highlight=highlight_html)
+                       highlight=highlight_html, event_types=data.EVENT_TYPES)
     env.filters["day"] = lambda s: (s or "")[:10]
     env.filters["safe_url"] = _safe_url
     return env
@@ -108,6 +108,18 @@ def search_params(request: Request) -> SearchParams:
                         date_from=_date(qp.get("from")), date_to=_date(qp.get("to")),
                         entity=qp.get("entity") or None, sort="date" if qp.get("sort") == "date" else "rank",
                         page=_int(qp.get("page"), 1), per_page=_int(qp.get("per_page"), 20, 1, data.MAX_PER_PAGE))
+
+
+def event_params(request: Request) -> EventParams:
+    qp = request.query_params
+    typ = (qp.get("type") or "").strip().upper() or None
+    if typ and typ not in data.EVENT_TYPES:
+        raise HTTPException(400, f"unknown event type {typ!r} (one of {', '.join(data.EVENT_TYPES)})")
+    return EventParams(type=typ, actor=(qp.get("actor") or "").strip()[:200] or None,
+                       place=(qp.get("place") or "").strip()[:200] or None,
+                       date_from=_date(qp.get("from")), date_to=_date(qp.get("to")),
+                       entity=qp.get("entity") or None, sort="date" if qp.get("sort") == "date" else "sources",
+                       page=_int(qp.get("page"), 1), per_page=_int(qp.get("per_page"), 20, 1, data.MAX_PER_PAGE))
 
 
 def _query(params: dict[str, Any]) -> str:
@@ -222,9 +234,10 @@ def create_app(db: str | Path, *, token: str | None = None) -> Starlette:
                                          "articles": ent["n_articles"], "href": base})
         if kind == "entity.json":
             return JSONResponse(ent)
-        return render("entity.html", ent=ent, points=ent["places"], json_url=base + ".json",
-                      timeline_url=base + "/timeline",
-                      search_url="/search?" + _query({"entity": str(key)}))
+        return render("entity.html", ent=ent, points=ent["places"], event_points=data.event_places(ent["events"]),
+                      json_url=base + ".json", timeline_url=base + "/timeline",
+                      search_url="/search?" + _query({"entity": str(key)}),
+                      events_url="/events?" + _query({"entity": str(key), "sort": "date"}))
 
     def stories(request: Request) -> Response:
         with data.connect(db_path) as con:
@@ -248,8 +261,25 @@ def create_app(db: str | Path, *, token: str | None = None) -> Starlette:
             if want_json:
                 return JSONResponse(st)
             points = data.places_for(con, [a["id"] for a in st["articles"]])
-        return render("story.html", st=st, points=points,
+        return render("story.html", st=st, points=points, event_points=data.event_places(st["events"]),
                       json_url="/stories/" + urllib.parse.quote(st["id"], safe="") + ".json")
+
+    def events(request: Request) -> Response:
+        p = event_params(request)
+        with data.connect(db_path) as con:
+            res = data.events(con, p)
+            base = {"type": p.type, "actor": p.actor, "place": p.place, "from": p.date_from, "to": p.date_to,
+                    "entity": p.entity, "sort": None if p.sort == "sources" else p.sort,
+                    "per_page": None if p.per_page == 20 else p.per_page}
+            res["next"] = f"/events.json?{_query({**base, 'page': p.page + 1})}" if p.page < res["pages"] else None
+            res["prev"] = f"/events.json?{_query({**base, 'page': p.page - 1})}" if p.page > 1 else None
+            if request.url.path.endswith(".json"):
+                return JSONResponse(res)
+            has = data.has_events(con)
+            entity_label = data.entity_label(con, EntityKey.parse(p.entity)) if p.entity else None
+        return render("events.html", res=res, p=p, has_events=has, entity_label=entity_label,
+                      page_url=lambda n: "/events?" + _query({**base, "page": n}),
+                      json_url=twin(request, "/events.json"))
 
     def map_page(request: Request) -> Response:
         qp = request.query_params
@@ -258,20 +288,24 @@ def create_app(db: str | Path, *, token: str | None = None) -> Starlette:
                                  "source": p.source, "from": p.date_from, "to": p.date_to}
         label = "كل المخزن"
         with data.connect(db_path) as con:
+            ids: list[str] | None = None  # the whole store
             if qp.get("article"):
                 row = data.article_row(con, qp["article"])
                 if row is None:
                     raise HTTPException(404, f"no article {qp['article']!r}")
-                points = data.places_for(con, [row["id"]])
+                ids = [row["id"]]
                 label = row["title"] or row["id"]
             elif p.active():
-                points = data.places_for(con, data.search_rowids(con, p))
+                ids = data.search_rowids(con, p)
                 label = " · ".join(str(v) for v in (p.q, p.source, p.entity, p.date_from, p.date_to) if v)
-            else:
-                points = data.places_for(con, None)
+            points = data.places_for(con, ids)
+            # the events layer: where the events reported in the same articles happened
+            events = data.event_places_for(con, ids)
         if request.url.path.endswith(".json"):
-            return JSONResponse({"scope": {k: v for k, v in scope.items() if v}, "places": points})
-        return render("map.html", points=points, label=label, q=p.q, json_url=twin(request, "/map.json"))
+            return JSONResponse({"scope": {k: v for k, v in scope.items() if v}, "places": points,
+                                 "events": events})
+        return render("map.html", points=points, events=events, label=label, q=p.q,
+                      json_url=twin(request, "/map.json"))
 
     def openapi(request: Request) -> Response:
         return JSONResponse(spec(ingest=bool(token)))
@@ -345,6 +379,7 @@ def create_app(db: str | Path, *, token: str | None = None) -> Starlette:
         Route("/entities/{rest:path}", entity),
         Route("/stories", stories), Route("/stories.json", stories), Route("/stories/", redirect("/stories")),
         Route("/stories/{rest:path}", story),
+        Route("/events", events), Route("/events.json", events),
         Route("/map", map_page), Route("/map.json", map_page),
         Route("/openapi.json", openapi),
         Mount("/static", app=StaticFiles(directory=str(HERE / "static")), name="static"),

@@ -20,6 +20,8 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
+from rasid.events.lexicon import PLOVER_TYPES
+from rasid.events.store import event_summaries
 from rasid.store.sqlite import match_expression
 from rasid.text.normalize import normalize
 from rasid.web.markup import find_matches, make_snippet, query_terms
@@ -386,6 +388,7 @@ def entity(con: sqlite3.Connection, key: EntityKey, *, limit: int = 100) -> dict
     co = [c for c in co if c["id"] != str(key)][:30]
     for c in co:
         c["href"] = "/entities/" + urllib.parse.quote(c["id"], safe=":")
+    n_events, evs = events_of(con, entity=key, limit=limit)
     return {
         "id": str(key),
         "kb_id": key.kb_id,
@@ -402,6 +405,8 @@ def entity(con: sqlite3.Connection, key: EntityKey, *, limit: int = 100) -> dict
         "quotes": quotes,
         "articles": articles,
         "cooccurring": co,
+        "n_events": n_events,
+        "events": evs,
     }
 
 
@@ -433,9 +438,10 @@ def _quote(r: sqlite3.Row) -> dict[str, Any]:
 
 
 def timeline(con: sqlite3.Connection, key: EntityKey, *, limit: int = 500) -> list[dict[str, Any]]:
-    """Dated statements (quotes by the entity) and mentions (articles naming it), in order.
-    A statement is dated by its article's publication; absolute dates written inside the
-    quote are listed with it."""
+    """Dated statements (quotes by the entity), events (it is the actor or target) and
+    mentions (articles naming it), in order. A statement is dated by its article's
+    publication, with the absolute dates written inside the quote listed with it; an event
+    by its own date (the one its reports state most often)."""
     items: list[dict[str, Any]] = []
     for q in quotes_by(con, key, limit=limit):
         refs = [dict(r) for r in con.execute(
@@ -458,8 +464,160 @@ def timeline(con: sqlite3.Connection, key: EntityKey, *, limit: int = 500) -> li
                       "article": {"id": r["id"], "title": r["title"], "published": r["published"],
                                   "source": r["source"]},
                       "mentions": r["mentions"], "first": r["first"]})
+    for ev in events_of(con, entity=key, limit=limit)[1]:
+        first = ev["mentions"][0] if ev["mentions"] else {}
+        items.append({"date": ev["date"], "kind": "event",
+                      "article": {"id": ev["first_article"], "title": ev["first_title"],
+                                  "published": ev["first_report"], "source": first.get("source")},
+                      "event": ev})
     items.sort(key=lambda i: (i["date"] or "9999", i["article"]["published"] or "", i["kind"]))
     return items
+
+
+# -- events -------------------------------------------------------------------------------
+
+#: the PLOVER types with an Arabic label each (the codes are the data; labels are for readers)
+EVENT_TYPES: dict[str, str] = dict(zip(PLOVER_TYPES, (
+    "اتفاق", "تشاور", "تأييد", "تنازل", "تعاون", "مساعدة", "انسحاب", "مطالبة",
+    "اتهام", "رفض", "تهديد", "احتجاج", "عقوبات", "تعبئة", "إكراه", "اعتداء"), strict=True))
+#: characters of article text shown on each side of an event's trigger
+EVENT_CONTEXT = 90
+
+
+@dataclass
+class EventParams:
+    type: str | None = None
+    actor: str | None = None
+    place: str | None = None
+    date_from: str | None = None
+    date_to: str | None = None
+    entity: str | None = None
+    sort: str = "sources"  # sources (most reported first) | date
+    page: int = 1
+    per_page: int = 20
+
+    def filters(self) -> dict[str, Any]:
+        return {"type": self.type, "actor": self.actor, "place": self.place, "from": self.date_from,
+                "to": self.date_to, "entity": self.entity}
+
+
+def has_events(con: sqlite3.Connection) -> bool:
+    """Whether the store has the events tables (schema migration 4)."""
+    return has_table(con, "event_mentions") and has_table(con, "event_records")
+
+
+def events(con: sqlite3.Connection, p: EventParams) -> dict[str, Any]:
+    """One page of deduplicated events (``rasid.events.store.event_summaries``: the query
+    ``rasid events`` runs), each with its first report's title and trigger in context."""
+    per = max(1, min(p.per_page, MAX_PER_PAGE))
+    page = max(1, p.page)
+    out: dict[str, Any] = {"filters": p.filters(), "sort": p.sort, "page": page, "per_page": per,
+                           "pages": 0, "total": 0, "events": []}
+    if not has_events(con):
+        return out
+    sums = event_summaries(con, type=p.type, actor=p.actor, place=p.place, since=p.date_from,
+                           until=p.date_to, entity=str(EntityKey.parse(p.entity)) if p.entity else None,
+                           sort=p.sort)
+    out["total"] = len(sums)
+    out["pages"] = (len(sums) + per - 1) // per
+    out["events"] = with_context(con, sums[(page - 1) * per: page * per])
+    return out
+
+
+def events_of(con: sqlite3.Connection, *, articles: list[str] | None = None, entity: EntityKey | None = None,
+              limit: int = 200) -> tuple[int, list[dict[str, Any]]]:
+    """(how many, the first ``limit``) events reported in these articles or with this
+    entity as actor or target, in date order (a story's or an entity's events)."""
+    if not has_events(con) or (articles is not None and not articles):
+        return 0, []
+    sums = event_summaries(con, articles=articles, entity=str(entity) if entity else None, sort="date")
+    return len(sums), with_context(con, sums[:limit])
+
+
+def with_context(con: sqlite3.Connection, sums: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Add to each event its mentions' article titles, ``first_title``, and ``context``: the
+    first report's sentence around the trigger (``highlights``: the trigger within it)."""
+    if not sums:
+        return sums
+    ids = sorted({m["article_id"] for s in sums for m in s["mentions"]})
+    titles: dict[str, str | None] = {}
+    for i in range(0, len(ids), 500):
+        chunk = ids[i:i + 500]
+        titles.update((r[0], r[1]) for r in con.execute(
+            f"SELECT id, title FROM articles WHERE id IN ({','.join('?' * len(chunk))})", chunk))
+    for s in sums:
+        for m in s["mentions"]:
+            m["title"] = titles.get(m["article_id"])
+        first = s["mentions"][0] if s["mentions"] else None
+        s["first_title"] = titles.get(s["first_article"])
+        s["context"] = _trigger_context(con, first["article_id"], first["index"]) if first else None
+    return sums
+
+
+def _trigger_context(con: sqlite3.Connection, article_id: str, idx: int) -> dict[str, Any] | None:
+    # only the window is read from the text (substr counts characters, 1-based)
+    row = con.execute("SELECT trigger, trigger_start, trigger_end FROM event_mentions WHERE article_id=? AND idx=?",
+                      (article_id, idx)).fetchone()
+    if row is None or row[1] is None or row[2] is None:
+        return None
+    trig, ts, te = row[0] or "", int(row[1]), int(row[2])
+    lo = max(0, ts - EVENT_CONTEXT)
+    want = te + EVENT_CONTEXT - lo
+    got = con.execute("SELECT substr(text, ?, ?) FROM articles WHERE id=?", (lo + 1, want, article_id)).fetchone()
+    if got is None or not got[0]:
+        return None
+    window: str = got[0]
+    s, e = ts - lo, te - lo
+    if window[s:e] != trig:  # the text changed under the stored offsets: no context rather than a wrong one
+        return None
+    start, end = 0, len(window)
+    if lo > 0:  # the window may start mid-word
+        sp = window.find(" ", 0, s)
+        start = sp + 1 if sp >= 0 else 0
+    nl = window.rfind("\n", start, s)  # within the trigger's paragraph
+    start = nl + 1 if nl >= 0 else start
+    nl = window.find("\n", e)
+    if nl >= 0:
+        end = nl
+    elif len(window) == want:  # the window may end mid-word
+        sp = window.rfind(" ", e)
+        end = sp if sp >= e else end
+    pre = "… " if lo + start > 0 and window[start - 1:start] != "\n" else ""
+    post = " …" if (end < len(window) and window[end] != "\n") or (end == len(window) == want) else ""
+    return {"text": pre + window[start:end] + post,
+            "highlights": [[s - start + len(pre), e - start + len(pre)]]}
+
+
+def event_places(sums: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Where these events happened, one point per place with the number of events there
+    (by the place their reports give most often), for the map's events layer."""
+    points: dict[str, dict[str, Any]] = {}
+    for s in sums:
+        pl = s.get("place") or {}
+        if pl.get("lat") is None or pl.get("lon") is None:
+            continue
+        key = pl.get("id") or pl.get("name") or normalize(pl.get("text") or "")
+        pt = points.get(key)
+        if pt is None:
+            # the events page's place filter matches id, English name or text
+            q = pl.get("id") or pl.get("name") or pl.get("text") or ""
+            pt = points[key] = {"id": pl.get("id"), "name": pl.get("name"), "text": pl.get("text"),
+                                "lat": round(float(pl["lat"]), 4), "lon": round(float(pl["lon"]), 4),
+                                "country": pl.get("country"), "events": 0, "reports": 0, "types": {},
+                                "href": "/events?" + urllib.parse.urlencode({"place": q})}
+        pt["events"] += 1
+        pt["reports"] += s["n_mentions"]
+        pt["types"][s["type"]] = pt["types"].get(s["type"], 0) + 1
+    for pt in points.values():
+        pt["types"] = dict(sorted(pt["types"].items(), key=lambda kv: (-kv[1], kv[0])))
+    return sorted(points.values(), key=lambda p: (-p["events"], p["name"] or p["text"] or ""))
+
+
+def event_places_for(con: sqlite3.Connection, article_ids: list[str] | None) -> list[dict[str, Any]]:
+    """Event places of the events reported in these articles (``None``: the whole store)."""
+    if not has_events(con) or (article_ids is not None and not article_ids):
+        return []
+    return event_places(event_summaries(con, articles=article_ids))
 
 
 # -- stories ------------------------------------------------------------------------------
@@ -495,8 +653,8 @@ def stories(con: sqlite3.Connection, *, limit: int = 100) -> dict[str, Any]:
 
 
 def story(con: sqlite3.Connection, story_id: str, *, limit: int = 500) -> dict[str, Any] | None:
-    """A story's articles in publication order, the statements made in them and the dates
-    they mention. Membership: ``articles.story``, and ``story_members`` when present."""
+    """A story's articles in publication order, the statements made in them, the dates
+    they mention and the events they report (in date order). Membership: ``articles.story``, and ``story_members`` when present."""
     info: dict[str, Any] | None = None
     if has_table(con, "stories") and "id" in _columns(con, "stories"):
         row = con.execute("SELECT * FROM stories WHERE id = ?", (story_id,)).fetchone()
@@ -525,8 +683,9 @@ def story(con: sqlite3.Connection, story_id: str, *, limit: int = 500) -> dict[s
             "SELECT d.value, d.text, d.article_id, a.title FROM dates d JOIN articles a ON a.id = d.article_id"
             f" WHERE d.article_id IN ({marks}) AND d.value IS NOT NULL ORDER BY d.value, a.published LIMIT 500",
             ids)]
+    n_events, evs = events_of(con, articles=ids, limit=limit)
     return {"id": story_id, "story": info, "articles": articles, "statements": statements,
-            "dates": dates}
+            "dates": dates, "n_events": n_events, "events": evs}
 
 
 # -- overview -----------------------------------------------------------------------------
@@ -559,6 +718,7 @@ def _overview(con: sqlite3.Connection) -> dict[str, Any]:
         "quotes": q("SELECT count(*) FROM quotes").fetchone()[0],
         "entities": q("SELECT count(*) FROM entities").fetchone()[0],
         "places": q("SELECT count(*) FROM places").fetchone()[0],
+        "events": q("SELECT count(DISTINCT record) FROM event_mentions").fetchone()[0] if has_events(con) else 0,
         "has_stories": q("SELECT 1 FROM articles WHERE story IS NOT NULL LIMIT 1").fetchone() is not None
         or (has_table(con, "stories") and q("SELECT 1 FROM stories LIMIT 1").fetchone() is not None),
     }

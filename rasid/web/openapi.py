@@ -9,6 +9,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from rasid.events.lexicon import PLOVER_TYPES
+
 _STR_NULL: dict[str, Any] = {"type": ["string", "null"]}
 
 
@@ -85,7 +87,9 @@ SCHEMAS: dict[str, Any] = {
         "articles": {"type": "integer"}, "href": {"type": "string"}}},
     "Places": {"type": "object", "properties": {
         "scope": {"type": "object"},
-        "places": {"type": "array", "items": {"$ref": "#/components/schemas/Place"}}}},
+        "places": {"type": "array", "items": {"$ref": "#/components/schemas/Place"}},
+        "events": {"type": "array", "items": {"$ref": "#/components/schemas/EventPlace"},
+                   "description": "where the events reported in the same articles happened"}}},
     "QuoteRef": {**_QUOTE, "properties": {**_QUOTE["properties"], "article": _ARTICLE_REF}},
     "Entity": {"type": "object", "properties": {
         "id": {"type": "string", "description": "KB id, or norm:<normalized name> for unlinked mentions"},
@@ -98,19 +102,55 @@ SCHEMAS: dict[str, Any] = {
         "quotes": {"type": "array", "items": {"$ref": "#/components/schemas/QuoteRef"}},
         "articles": {"type": "array", "items": _ARTICLE_REF},
         "cooccurring": {"type": "array", "items": {"type": "object"}},
-        "places": {"type": "array", "items": {"$ref": "#/components/schemas/Place"}}}},
+        "places": {"type": "array", "items": {"$ref": "#/components/schemas/Place"}},
+        "n_events": {"type": "integer"},
+        "events": {"type": "array", "items": {"$ref": "#/components/schemas/Event"},
+                   "description": "events it is the actor or target of, in date order"}}},
     "Timeline": {"type": "object", "properties": {
         "entity": {"type": "object"},
         "items": {"type": "array", "items": {"type": "object", "properties": {
-            "date": _STR_NULL, "kind": {"type": "string", "enum": ["quote", "mention"]},
+            "date": _STR_NULL, "kind": {"type": "string", "enum": ["quote", "event", "mention"]},
             "article": _ARTICLE_REF, "quote": _QUOTE, "mentions": {"type": "integer"},
+            "event": {"$ref": "#/components/schemas/Event"},
             "dates": {"type": "array", "items": {"type": "object"}}}}}}},
     "Story": {"type": "object", "properties": {
         "id": {"type": "string"},
         "story": {"type": ["object", "null"], "description": "the stories table's row, when the store has one"},
         "articles": {"type": "array", "items": _ARTICLE_REF},
         "statements": {"type": "array", "items": {"$ref": "#/components/schemas/QuoteRef"}},
-        "dates": {"type": "array", "items": {"type": "object"}}}},
+        "dates": {"type": "array", "items": {"type": "object"}},
+        "n_events": {"type": "integer"},
+        "events": {"type": "array", "items": {"$ref": "#/components/schemas/Event"},
+                   "description": "events reported in its articles, in date order"}}},
+    "Event": {"type": "object", "description": "A deduplicated event: one real event and the reports (mentions) "
+                                              "that back it (rasid.events.dedup.summarize; `rasid events --json`)",
+              "properties": {
+                  "record_id": {"type": "integer"}, "key": {"type": "string"},
+                  "type": {"type": "string", "description": "PLOVER type (AGREE … ASSAULT)"},
+                  "actor": {"type": ["object", "null"]}, "target": {"type": ["object", "null"]},
+                  "date": {**_STR_NULL, "description": "the date the reports state most often"},
+                  "dates": {"type": "object", "description": "every date given, with how many reports give it"},
+                  "place": {"type": ["object", "null"]},
+                  "places": {"type": "object", "description": "every place given, with how many reports give it"},
+                  "negated": {"type": "boolean"}, "n_mentions": {"type": "integer"},
+                  "n_articles": {"type": "integer"},
+                  "n_sources": {"type": "integer", "description": "outlets reporting it (corroboration)"},
+                  "outlets": {"type": "array", "items": {"type": "string"}},
+                  "first_report": _STR_NULL, "first_url": _STR_NULL, "first_article": {"type": "string"},
+                  "first_title": _STR_NULL,
+                  "context": {"type": ["object", "null"], "description": "the first report's text around the "
+                              "trigger: `text`, and `highlights` ([start, end] of the trigger in it)"},
+                  "mentions": {"type": "array", "items": {"type": "object"}}}},
+    "EventsResponse": {"type": "object", "properties": {
+        "filters": {"type": "object"}, "sort": {"type": "string"}, "page": {"type": "integer"},
+        "per_page": {"type": "integer"}, "pages": {"type": "integer"}, "total": {"type": "integer"},
+        "events": {"type": "array", "items": {"$ref": "#/components/schemas/Event"}},
+        "next": _STR_NULL, "prev": _STR_NULL}},
+    "EventPlace": {"type": "object", "properties": {
+        "id": _STR_NULL, "name": _STR_NULL, "text": _STR_NULL, "lat": {"type": "number"}, "lon": {"type": "number"},
+        "country": _STR_NULL, "events": {"type": "integer"}, "reports": {"type": "integer"},
+        "types": {"type": "object", "description": "events per PLOVER type"},
+        "href": {"type": "string", "description": "the events page filtered to this place"}}},
     "Error": {"type": "object", "properties": {"error": {"type": "string"}, "status": {"type": "integer"}}},
 }
 
@@ -171,6 +211,19 @@ def spec(*, ingest: bool) -> dict[str, Any]:
                                              [_p("id", "KB id or norm:<name>")]),
         "/stories/{id}.json": _get("A story: its articles, statements and dates in order", "Story",
                                    [_p("id", "story id")]),
+        "/events.json": _get("Deduplicated events (PLOVER types), most reported first", "EventsResponse", [
+            _q("type", "PLOVER type, e.g. CONSULT", {"type": "string", "enum": list(PLOVER_TYPES)}),
+            _q("actor", "actor or target: Arabic mention, English name or KB id (contained, normalized)"),
+            _q("place", "place: Arabic mention, English name or id (contained, normalized)"),
+            _q("from", "event dated on or after (YYYY[-MM[-DD]])"),
+            _q("to", "event dated on or before (YYYY[-MM[-DD]])"),
+            _q("entity", "events this entity is the actor or target of (KB id or norm:<name>)"),
+            _q("sort", "sources (default: most reported first) or date",
+               {"type": "string", "enum": ["sources", "date"]}),
+            _q("page", "1-based page", {"type": "integer", "minimum": 1}),
+            _q("per_page", "events per page (max 100)", {"type": "integer", "minimum": 1, "maximum": 100}),
+        ], "The query `rasid events` runs (rasid.events.store.event_summaries). Each event keeps the dates "
+           "and places its reports disagree on, with their counts."),
         "/map.json": _get("Places mentioned (article, entity, search or the whole store)", "Places", [
             _q("article", "places of one article"), _q("entity", "places in articles mentioning an entity"),
             *_FILTERS]),
