@@ -64,6 +64,18 @@ def _chunks(items: list[Any]) -> Iterator[list[Any]]:
         yield items[i:i + _CHUNK]
 
 
+class _Norm(dict[str, str]):
+    """``normalize(t)`` (``.lower()`` with ``lower``), once per distinct text: names repeat."""
+
+    def __init__(self, lower: bool) -> None:
+        super().__init__()
+        self.lower = lower
+
+    def __missing__(self, t: str) -> str:
+        v = self[t] = normalize(t).lower() if self.lower else normalize(t).strip()
+        return v
+
+
 def _records_for(db: sqlite3.Connection, entity: str | None,
                  articles: Iterable[str] | None) -> set[int] | None:
     """Record ids with a mention in ``articles`` and/or ``entity`` as actor or target of a
@@ -78,19 +90,10 @@ def _records_for(db: sqlite3.Connection, entity: str | None,
     if entity:
         if entity.startswith("norm:"):
             # an unlinked name: the mentions written that way (normalized), linked or not
-            want = normalize(entity[5:]).strip()
-            seen: dict[str, str] = {}
-
-            def norm(t: str | None) -> str:
-                if not t:
-                    return ""
-                if t not in seen:
-                    seen[t] = normalize(t).strip()
-                return seen[t]
-
+            want, norm = normalize(entity[5:]).strip(), _Norm(lower=False)  # as the entities table's norm
             mine = {r[0] for r in db.execute(
                 "SELECT record, actor, target FROM event_mentions WHERE actor IS NOT NULL OR target IS NOT NULL")
-                if want and want in (norm(r[1]), norm(r[2]))}
+                if want and want in (norm[r[1] or ""], norm[r[2] or ""])}
         else:
             mine = {r[0] for r in db.execute(
                 "SELECT record FROM event_mentions WHERE actor_id=? OR target_id=?", (entity, entity))}
@@ -98,20 +101,52 @@ def _records_for(db: sqlite3.Connection, entity: str | None,
     return found
 
 
+def _candidates(db: sqlite3.Connection, type: str | None, actor: str | None, place: str | None,
+                since: str | None, until: str | None) -> set[int]:
+    """Records that can pass the actor/place/date filters: an event's actor, target, place
+    and date are each one of its mentions', so a record none of whose mentions matches
+    cannot match. Read from the mention columns, without decoding or summarizing events;
+    the exact test runs on the summaries."""
+    norm = _Norm(lower=True)  # as _contains
+
+    def has(q: str | None, *vals: str | None) -> bool:
+        if not q:
+            return True
+        qn = norm[q]
+        return any(v and qn in norm[v] for v in vals)
+
+    out: set[int] = set()
+    for r in db.execute("SELECT record, actor, actor_name, actor_id, target, target_name, target_id, place,"
+                        " place_name, place_id, date FROM event_mentions" + (" WHERE type=?" if type else ""),
+                        (type.upper(),) if type else ()):
+        d = r[10] or ""
+        if (has(actor, *r[1:7]) and has(place, *r[7:10]) and not (since and (not d or d[:len(since)] < since))
+                and not (until and (not d or d[:len(until)] > until))):
+            out.add(r[0])
+    return out
+
+
 def event_summaries(db: sqlite3.Connection, *, type: str | None = None, actor: str | None = None,
                     place: str | None = None, since: str | None = None, until: str | None = None,
                     entity: str | None = None, articles: Iterable[str] | None = None,
-                    sort: str = "sources", limit: int | None = None) -> list[dict[str, Any]]:
+                    records: Iterable[int] | None = None, sort: str = "sources",
+                    limit: int | None = None) -> list[dict[str, Any]]:
     """Deduplicated events, most reported first (``sort="date"``: by event date, undated
     last). ``actor`` matches the actor or the target (text, English name or id);
     ``since``/``until`` are ISO dates compared with the event date; ``place`` matches the
     place's text or name. ``entity`` (a KB id, or ``norm:<name>`` for a name nobody
     linked) keeps the events where it is the actor or target of some mention; ``articles``
-    keeps the events reported in any of these articles. Each event is summarized over all
-    its mentions (its full corroboration), whichever filter found it.
+    keeps the events reported in any of these articles; ``records`` only these event
+    records (``record_id``). Each event is summarized over all its mentions (its full
+    corroboration), whichever filter found it.
 
     ``rasid events`` and the web's events pages (``rasid.web``) both read through here."""
     recs = _records_for(db, entity, articles)
+    if records is not None:
+        recs = set(records) if recs is None else recs & set(records)
+    if actor or place or since or until:
+        cand = _candidates(db, type, actor, place, since, until)
+        recs = cand if recs is None else recs & cand
     if recs is not None and not recs:
         return []
     cond = " AND type=?" if type else ""
@@ -129,7 +164,12 @@ def event_summaries(db: sqlite3.Connection, *, type: str | None = None, actor: s
             ev = json.loads(row[6])
             by_rec.setdefault(row[0], []).append(Mention(row[1], row[2], ev, row[3], row[4], row[5]))
             types[row[0]] = ev["type"]
-    keys = dict(db.execute("SELECT rowid, key FROM event_records")) if by_rec else {}
+    keys: dict[int, str] = {}
+    if recs is None and by_rec:
+        keys = dict(db.execute("SELECT rowid, key FROM event_records"))
+    for chunk in _chunks(sorted(by_rec)) if recs is not None else ():
+        keys.update(db.execute(f"SELECT rowid, key FROM event_records WHERE rowid IN ({','.join('?' * len(chunk))})",
+                               chunk))
     out = []
     for rid, ms in by_rec.items():
         s = summarize(keys.get(rid, ""), types[rid], ms)

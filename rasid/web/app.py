@@ -267,7 +267,7 @@ def create_app(db: str | Path, *, token: str | None = None) -> Starlette:
     def events(request: Request) -> Response:
         p = event_params(request)
         with data.connect(db_path) as con:
-            res = data.events(con, p)
+            res = data.events(con, p, db_path)
             base = {"type": p.type, "actor": p.actor, "place": p.place, "from": p.date_from, "to": p.date_to,
                     "entity": p.entity, "sort": None if p.sort == "sources" else p.sort,
                     "per_page": None if p.per_page == 20 else p.per_page}
@@ -300,7 +300,7 @@ def create_app(db: str | Path, *, token: str | None = None) -> Starlette:
                 label = " · ".join(str(v) for v in (p.q, p.source, p.entity, p.date_from, p.date_to) if v)
             points = data.places_for(con, ids)
             # the events layer: where the events reported in the same articles happened
-            events = data.event_places_for(con, ids)
+            events = data.event_places_for(con, ids, db_path)
         if request.url.path.endswith(".json"):
             return JSONResponse({"scope": {k: v for k, v in scope.items() if v}, "places": points,
                                  "events": events})

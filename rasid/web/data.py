@@ -506,22 +506,35 @@ def has_events(con: sqlite3.Connection) -> bool:
     return has_table(con, "event_mentions") and has_table(con, "event_records")
 
 
-def events(con: sqlite3.Connection, p: EventParams) -> dict[str, Any]:
+def events(con: sqlite3.Connection, p: EventParams, path: str) -> dict[str, Any]:
     """One page of deduplicated events (``rasid.events.store.event_summaries``: the query
-    ``rasid events`` runs), each with its first report's title and trigger in context."""
+    ``rasid events`` runs), each with its first report's title and trigger in context.
+
+    Listing every event means summarizing every record (about a second per 20,000
+    mentions), so the order of a filter's events is kept until the database changes and a
+    page summarizes only its own events."""
     per = max(1, min(p.per_page, MAX_PER_PAGE))
     page = max(1, p.page)
     out: dict[str, Any] = {"filters": p.filters(), "sort": p.sort, "page": page, "per_page": per,
                            "pages": 0, "total": 0, "events": []}
     if not has_events(con):
         return out
-    sums = event_summaries(con, type=p.type, actor=p.actor, place=p.place, since=p.date_from,
-                           until=p.date_to, entity=str(EntityKey.parse(p.entity)) if p.entity else None,
-                           sort=p.sort)
-    out["total"] = len(sums)
-    out["pages"] = (len(sums) + per - 1) // per
-    out["events"] = with_context(con, sums[(page - 1) * per: page * per])
+    order = _event_order(path, _stamp(path), p.type, p.actor, p.place, p.date_from, p.date_to,
+                         str(EntityKey.parse(p.entity)) if p.entity else None, p.sort)
+    out["total"] = len(order)
+    out["pages"] = (len(order) + per - 1) // per
+    ids = order[(page - 1) * per: page * per]
+    by_id = {s["record_id"]: s for s in event_summaries(con, records=ids)} if ids else {}
+    out["events"] = with_context(con, [by_id[i] for i in ids if i in by_id])
     return out
+
+
+@lru_cache(maxsize=32)
+def _event_order(path: str, stamp: tuple[float, ...], type: str | None, actor: str | None, place: str | None,
+                 since: str | None, until: str | None, entity: str | None, sort: str) -> tuple[int, ...]:
+    with connect(path) as con:
+        return tuple(s["record_id"] for s in event_summaries(
+            con, type=type, actor=actor, place=place, since=since, until=until, entity=entity, sort=sort))
 
 
 def events_of(con: sqlite3.Connection, *, articles: list[str] | None = None, entity: EntityKey | None = None,
@@ -613,11 +626,20 @@ def event_places(sums: list[dict[str, Any]]) -> list[dict[str, Any]]:
     return sorted(points.values(), key=lambda p: (-p["events"], p["name"] or p["text"] or ""))
 
 
-def event_places_for(con: sqlite3.Connection, article_ids: list[str] | None) -> list[dict[str, Any]]:
-    """Event places of the events reported in these articles (``None``: the whole store)."""
+def event_places_for(con: sqlite3.Connection, article_ids: list[str] | None, path: str) -> list[dict[str, Any]]:
+    """Event places of the events reported in these articles (``None``: the whole store,
+    kept until the database changes)."""
     if not has_events(con) or (article_ids is not None and not article_ids):
         return []
+    if article_ids is None:
+        return _all_event_places(path, _stamp(path))
     return event_places(event_summaries(con, articles=article_ids))
+
+
+@lru_cache(maxsize=4)
+def _all_event_places(path: str, stamp: tuple[float, ...]) -> list[dict[str, Any]]:
+    with connect(path) as con:
+        return event_places(event_summaries(con))
 
 
 # -- stories ------------------------------------------------------------------------------
