@@ -154,6 +154,23 @@ class Place:
 
 
 @dataclass(slots=True)
+class Nationality:
+    """A nationality/relational adjective or noun (``الروسي``, ``السوريين``) linked to its
+    country; not an entity mention (see docs/entities.md)."""
+
+    start: int
+    end: int
+    text: str
+    id: str | None  # the country's KB id (Wikidata QID)
+    name: str | None  # English country name
+    country: str | None  # ISO 3166-1 alpha-2
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"start": self.start, "end": self.end, "text": self.text, "id": self.id,
+                "name": self.name, "country": self.country}
+
+
+@dataclass(slots=True)
 class Doc:
     """Cleaned text of one article and everything found in it."""
 
@@ -161,7 +178,8 @@ class Doc:
     text: str
     #: offset map to the raw body: sorted (clean_start, raw_start) breakpoints
     offset_map: list[tuple[int, int]] = field(default_factory=list)
-    sentences: list[tuple[int, int]] = field(default_factory=list)
+    #: (start, end) spans: a list, or a lazy SentenceList that splits on first use
+    sentences: Sequence[tuple[int, int]] = field(default_factory=list)
     #: a list of Token, or a lazy TokenList that builds them on first use
     tokens: Sequence[Token] = field(default_factory=list)
     entities: list[Entity] = field(default_factory=list)
@@ -169,6 +187,10 @@ class Doc:
     dates: list[DateMention] = field(default_factory=list)
     places: list[Place] = field(default_factory=list)
     events: list[dict[str, Any]] = field(default_factory=list)
+    #: entities of the title, offsets into ``article.title`` (added field, not in v1)
+    title_entities: list[Entity] = field(default_factory=list)
+    #: nationality adjectives in ``text`` linked to their country (added field, not in v1)
+    nationalities: list[Nationality] = field(default_factory=list)
     story: str | None = None
     duplicate_of: str | None = None
     published: str | None = None
@@ -210,6 +232,8 @@ class Doc:
             "dates": [d.to_dict() for d in self.dates],
             "places": [p.to_dict() for p in self.places],
             "events": list(self.events),
+            "title_entities": [e.to_dict() for e in self.title_entities],
+            "nationalities": [n.to_dict() for n in self.nationalities],
             "story": self.story,
             "duplicate_of": self.duplicate_of,
             "author": a.author,
@@ -225,7 +249,8 @@ def doc_from_record(rec: dict[str, Any], *, origin: str = "", raw: str = "", fmt
     """Rebuild a Doc from a contract record (``rasid analyze`` / Spark output), so that
     analyzed results load into the store without running the pipeline again."""
     known = {"id", "title", "source", "url", "published", "published_inferred", "text", "entities", "quotes",
-             "dates", "places", "events", "story", "duplicate_of", "author", "meta"}
+             "dates", "places", "events", "title_entities", "nationalities", "story", "duplicate_of", "author",
+             "meta"}
     meta = dict(rec.get("meta") or {})
     meta.update({k: v for k, v in rec.items() if k not in known})
     art = Article(body=rec["text"], title=rec.get("title"), id=rec.get("id"), source=rec.get("source"),
@@ -245,14 +270,18 @@ def doc_from_record(rec: dict[str, Any], *, origin: str = "", raw: str = "", fmt
     doc.places = [Place(p["start"], p["end"], p["text"], p.get("name"), p.get("id"), p.get("lat"), p.get("lon"),
                         p.get("country")) for p in rec.get("places") or []]
     doc.events = list(rec.get("events") or [])
+    doc.title_entities = [Entity(e["start"], e["end"], e["text"], e["type"], e.get("id"), e.get("name"))
+                          for e in rec.get("title_entities") or []]
+    doc.nationalities = [Nationality(n["start"], n["end"], n["text"], n.get("id"), n.get("name"),
+                                     n.get("country")) for n in rec.get("nationalities") or []]
     doc.story = None if rec.get("story") is None else str(rec["story"])
     doc.duplicate_of = rec.get("duplicate_of")
     doc.published = rec.get("published")
     doc.published_inferred = bool(rec.get("published_inferred"))
-    from rasid.text import split_sentences
+    from rasid.text.sentences import SentenceList
     from rasid.text.tokenize import TokenList
 
-    doc.sentences = split_sentences(doc.text)
+    doc.sentences = SentenceList(doc.text)
     doc.tokens = TokenList(doc.text)
     from rasid.pipeline import DEFAULT_STAGES
 

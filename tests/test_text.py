@@ -51,3 +51,31 @@ def test_tokenize_offsets_and_clitics() -> None:
     lazy = TokenList(text)
     assert len(lazy) == len(toks)
     assert [t.text for t in lazy] == [t.text for t in toks]
+
+
+# a news-style paragraph with every kind of character the fast paths special-case:
+# hamza/alef forms, ta marbuta, tanween and shadda, tatweel, Arabic-Indic and Persian
+# digits, Persian ya/kaf, an underscore, Latin words and numbers with separators
+_MIXED = ("أعلنَ وزيرُ الخارجيّة إنّ الاتفاقَ سيُوقَّع يوم ٢٣ آذار/مارس ۲۰۱۷ في مدينة إسطنبول، "
+          "وقالـــت مصادرُ مسؤولةٌ إن المؤتمر_الدولي (COP-21) رصدَ 1,500 مليون دولار أيضاً؛ "
+          "ی ک ۀ ٱلقدس؟ «نعم» قالها بوضوح.") * 3
+
+
+def test_fast_tokenizer_matches_reference_pattern() -> None:
+    from rasid.text.tokenize import _TOKEN, _TOKEN_NO_US
+
+    without_us = _MIXED.replace("_", " ")
+    assert [t.text for t in tokenize(without_us)] == _TOKEN.findall(without_us)
+    assert _TOKEN_NO_US.findall(without_us) == _TOKEN.findall(without_us)
+    # with "_" the reference pattern is used: "_" is a token of its own
+    toks = [t.text for t in tokenize(_MIXED)]
+    assert toks == _TOKEN.findall(_MIXED) and "_" in toks
+    assert len(TokenList(_MIXED)) == len(toks) and len(TokenList(without_us)) == len(tokenize(without_us))
+
+
+def test_fast_normalize_equals_full_table() -> None:
+    from rasid.text.normalize import _table
+
+    for text in (_MIXED, _MIXED.replace("ی", "ي").replace("ک", "ك").replace("ۀ", "ة"), "قصير"):
+        assert normalize(text) == text.translate(_table())
+    assert "ة" not in normalize(_MIXED) and "\u064b" not in normalize(_MIXED) and "٢٣" not in normalize(_MIXED)

@@ -4,14 +4,15 @@ from __future__ import annotations
 
 from rasid.doc import Doc
 from rasid.registry import stage
-from rasid.text import clean, split_sentences
+from rasid.text import clean
+from rasid.text.sentences import SentenceList
 from rasid.text.tokenize import TokenList
 
 
 class TextStage:
     def __call__(self, doc: Doc) -> Doc:
         doc.text, doc.offset_map = clean(doc.article.body)
-        doc.sentences = split_sentences(doc.text)
+        doc.sentences = SentenceList(doc.text)
         doc.tokens = TokenList(doc.text)
         return doc
 

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import re
 
+from rasid.text.lazy import LazySequence
+
 # End of sentence: . ! ? ؟ (and runs of them / an ellipsis), optionally followed by closing
 # quotation marks or brackets, then whitespace. Newlines always end a sentence (news
 # paragraphs). A period after a lone letter ("أ.ف.ب", "د. محمد") or between digits is
@@ -36,3 +38,10 @@ def _add(text: str, s: int, e: int, spans: list[tuple[int, int]]) -> None:
         e -= 1
     if e > s:
         spans.append((s, e))
+
+
+class SentenceList(LazySequence[tuple[int, int]]):
+    """The sentence spans of a text, split on first use (the ingest path never needs them)."""
+
+    __slots__ = ()
+    build = staticmethod(split_sentences)
