@@ -119,7 +119,7 @@ class _Resolver:
         qx = _quote_extractor()
         if qx is not None and ents:
             try:
-                self.ctx = qx._context(doc)
+                self.ctx = qx.context(doc)
                 if len(self.ctx.toks) == len(toks):
                     self.qx = qx
             except Exception as e:  # noqa: BLE001 - an optional helper must not stop the stage
@@ -130,7 +130,7 @@ class _Resolver:
         """The named mention a token range [a, b] stands for."""
         if self.qx is not None:
             try:
-                spk = self.qx._speaker_from_phrase(self.ctx, a, b, at)
+                spk = self.qx.speaker_from_phrase(self.ctx, a, b, at)
             except Exception as e:  # noqa: BLE001
                 log.debug("quotes resolver failed: %s", e)
                 spk = None
@@ -178,7 +178,7 @@ class _Resolver:
         if self.qx is None:
             return None
         try:
-            r = self.qx._left_subject(self.ctx, i, None)
+            r = self.qx.left_subject(self.ctx, i, None)
         except Exception as e:  # noqa: BLE001
             log.debug("quotes left subject failed: %s", e)
             return None
@@ -189,7 +189,7 @@ class _Resolver:
         e = self.ents[ei]
         if self.qx is not None:
             try:
-                spk = self.qx._best_mention(self.ctx, e)
+                spk = self.qx.best_mention(self.ctx, e)
                 return Arg(spk.start, spk.end, spk.text, spk.id, spk.name, ei)
             except Exception as ex:  # noqa: BLE001
                 log.debug("quotes best mention failed: %s", ex)

@@ -93,7 +93,11 @@ _bare = bare
 
 
 @dataclass
-class _Ctx:
+class MentionContext:
+    """One document prepared for mention resolution (tokens, normalized forms, entities,
+    people). Built by :meth:`QuoteExtractor.context`; the events stage uses the same
+    context and the public resolution methods (``left_subject``, ``speaker_from_phrase``,
+    ``best_mention``) so that event actors resolve exactly like quote speakers."""
     doc: Doc
     lex: Lexicon
     text: str
@@ -129,7 +133,8 @@ class QuoteExtractor:
         self._resolve_title = _find_resolve_title()
 
     # ------------------------------------------------------------------ setup
-    def _context(self, doc: Doc) -> _Ctx:
+    def context(self, doc: Doc) -> MentionContext:
+        """Prepare ``doc`` for speaker/mention resolution (shared with the events stage)."""
         text = doc.text
         toks = doc.tokens or tokenize(text)
         norms = [normalize(t.text) for t in toks]
@@ -173,7 +178,7 @@ class QuoteExtractor:
                 if toks[k].end > e.start:
                     ent_at[k] = ei
                 k += 1
-        ctx = _Ctx(doc, self.lex, text, toks, norms, starts, sent, sent_first, sent_last,
+        ctx = MentionContext(doc, self.lex, text, toks, norms, starts, sent, sent_first, sent_last,
                    para, skip_para, open_at, close_at, inq, ent_at, [], not ents,
                    self._resolve_title)
         ctx.ents = ents
@@ -202,7 +207,7 @@ class QuoteExtractor:
                 skip.add(p)
         return skip
 
-    def _person_from_entity(self, ctx: _Ctx, e: Entity) -> _Person:
+    def _person_from_entity(self, ctx: MentionContext, e: Entity) -> _Person:
         toks = ctx.toks
         a = bisect_left(ctx.starts, e.start)
         if a >= len(toks) or toks[a].start != e.start:
@@ -241,7 +246,7 @@ class QuoteExtractor:
     def __call__(self, doc: Doc) -> list[Quote]:
         if not doc.text:
             return []
-        ctx = self._context(doc)
+        ctx = self.context(doc)
         lex = ctx.lex
         n = len(ctx.toks)
         norms = ctx.norms
@@ -267,19 +272,19 @@ class QuoteExtractor:
         return self._finish(ctx)
 
     # ------------------------------------------------------------------ verbs
-    def _negated(self, ctx: _Ctx, i: int) -> bool:
+    def _negated(self, ctx: MentionContext, i: int) -> bool:
         if i == 0 or ctx.sent[i - 1] != ctx.sent[i]:
             return False
         return ctx.norms[i - 1] in self.lex.negators
 
-    def _is_cue(self, ctx: _Ctx, k: int) -> bool:
+    def _is_cue(self, ctx: MentionContext, k: int) -> bool:
         w = ctx.norms[k]
         if w in self.lex.forms:
             return not self._negated(ctx, k)
         return w in self.lex.attribution_heads or (
             len(w) > 3 and w[0] == "و" and w[1:] in self.lex.attribution_heads)
 
-    def _verb(self, ctx: _Ctx, i: int, form: CueForm) -> None:
+    def _verb(self, ctx: MentionContext, i: int, form: CueForm) -> None:
         verb = form.verb
         if self._negated(ctx, i):
             return
@@ -368,7 +373,7 @@ class QuoteExtractor:
         else:  # a separate preposition token
             self._content_from(ctx, i, cue_j, k + 1, spk, None)
 
-    def _prep_at(self, ctx: _Ctx, j: int, preps: tuple[str, ...], comp_prep: str | None
+    def _prep_at(self, ctx: MentionContext, j: int, preps: tuple[str, ...], comp_prep: str | None
                  ) -> tuple[str, int] | None:
         """Is token ``j`` the preposition that introduces the claim of this verb?"""
         norms = ctx.norms
@@ -408,7 +413,7 @@ class QuoteExtractor:
                 return ("bprep", j)
         return None
 
-    def _name_quote(self, ctx: _Ctx, j: int, preps: tuple[str, ...] = ()) -> bool:
+    def _name_quote(self, ctx: MentionContext, j: int, preps: tuple[str, ...] = ()) -> bool:
         """A short quoted name inside a subject: وكالة "يونهاب"، "أسوشيتد برس" عن ..."""
         c = ctx.open_at[j]
         size = c - j - 1
@@ -428,14 +433,14 @@ class QuoteExtractor:
             return True
         return size <= 3
 
-    def _skip_attribution(self, ctx: _Ctx, j: int) -> int:
+    def _skip_attribution(self, ctx: MentionContext, j: int) -> int:
         parsed = self._parse_attribution(ctx, j)
         if parsed is None:
             return j + 1
         return parsed[1]
 
     # ------------------------------------------------------------------ content
-    def _direct_ok(self, ctx: _Ctx, o: int) -> bool:
+    def _direct_ok(self, ctx: MentionContext, o: int) -> bool:
         """Is the quoted span opened at ``o`` the whole reported content?"""
         c = ctx.open_at[o]
         n = len(ctx.toks)
@@ -455,7 +460,7 @@ class QuoteExtractor:
             return True  # شاكرا، مخاطبا...: the narrator's circumstantial phrase
         return False
 
-    def _content_from(self, ctx: _Ctx, i: int, cue_j: int, s: int, spk: Speaker | None,
+    def _content_from(self, ctx: MentionContext, i: int, cue_j: int, s: int, spk: Speaker | None,
                       char_start: int | None, colon: bool = False,
                       bare_quote: bool = False) -> None:
         n = len(ctx.toks)
@@ -493,7 +498,7 @@ class QuoteExtractor:
             kind = "indirect" if s in ctx.open_at else "direct"
         self._emit(ctx, start, end, kind, i, cue_j, spk)
 
-    def _clause_end(self, ctx: _Ctx, s: int) -> int:
+    def _clause_end(self, ctx: MentionContext, s: int) -> int:
         """Last token of the clause that starts at token ``s``."""
         norms, n = ctx.norms, len(ctx.toks)
         cur = ctx.sent[s]
@@ -519,7 +524,7 @@ class QuoteExtractor:
             last -= 1
         return last
 
-    def _clause_cue(self, ctx: _Ctx, k: int) -> bool:
+    def _clause_cue(self, ctx: MentionContext, k: int) -> bool:
         """A reporting cue that starts a new clause without a comma (وأضاف، مشيرا، بحسب)."""
         w = ctx.norms[k]
         f = self.lex.forms.get(w)
@@ -538,7 +543,7 @@ class QuoteExtractor:
                     return ctx.norms[k + 1] in ("من", "منهم") or m == k + 1 and False
         return False
 
-    def _break_after(self, ctx: _Ctx, k: int) -> bool:
+    def _break_after(self, ctx: MentionContext, k: int) -> bool:
         norms, n = ctx.norms, len(ctx.toks)
         for phrase in self.lex.clause_breaks:
             L = len(phrase)
@@ -557,7 +562,7 @@ class QuoteExtractor:
                     return True
         return False
 
-    def _emit(self, ctx: _Ctx, start: int, end: int, kind: str, i: int, cue_j: int,
+    def _emit(self, ctx: MentionContext, start: int, end: int, kind: str, i: int, cue_j: int,
               spk: Speaker | None) -> None:
         text = ctx.text
         while start < end and text[start].isspace():
@@ -572,14 +577,14 @@ class QuoteExtractor:
         ctx.drafts.append(_Draft(start, end, kind, i, cue_j, spk, ctx.sent[i]))
 
     # ------------------------------------------------------------------ other frames
-    def _np_frame(self, ctx: _Ctx, i: int, cue_j: int, form: CueForm, region: list[int]) -> None:
+    def _np_frame(self, ctx: MentionContext, i: int, cue_j: int, form: CueForm, region: list[int]) -> None:
         """أعلن إطلاق…، نفى الاتهامات: the claim is the object noun phrase."""
         norms, n = ctx.norms, len(ctx.toks)
         j = cue_j + 1
         if j >= n or ctx.sent[j] != ctx.sent[i]:
             return
         j = self._skip_adjuncts(ctx, j)
-        left = self._left_subject(ctx, i, form)
+        left = self.left_subject(ctx, i, form)
         if left is None and form.kind != PART:
             # VSO: the subject noun phrase comes first
             if j >= n or ctx.sent[j] != ctx.sent[i] or norms[j] in PUNCT:
@@ -605,7 +610,7 @@ class QuoteExtractor:
             ctx.consumed.add(r)
         self._emit(ctx, ctx.toks[j].start, ctx.toks[end_tok].end, "indirect", i, cue_j, spk)
 
-    def _np_end(self, ctx: _Ctx, j: int, limit: int, clitic: bool = False) -> int:
+    def _np_end(self, ctx: MentionContext, j: int, limit: int, clitic: bool = False) -> int:
         """Index after the noun phrase that starts at ``j`` (a shallow chunker).
 
         An entity; else a head word and what can only be its modifiers: words with the
@@ -668,7 +673,7 @@ class QuoteExtractor:
             break
         return j
 
-    def _skip_adjuncts(self, ctx: _Ctx, j: int) -> int:
+    def _skip_adjuncts(self, ctx: MentionContext, j: int) -> int:
         """Skip time words, commas and adverbial phrases (في بيان، خلال مؤتمر صحافي)."""
         norms, n = ctx.norms, len(ctx.toks)
         while j < n:
@@ -683,7 +688,7 @@ class QuoteExtractor:
                 break
         return j
 
-    def _skip_pp(self, ctx: _Ctx, j: int) -> int:
+    def _skip_pp(self, ctx: MentionContext, j: int) -> int:
         """The object of an adverbial preposition: one word and its modifiers."""
         norms, n = ctx.norms, len(ctx.toks)
         if j < n and (norms[j] in ("يتعلق", "يخص") or norms[j] == "ما" and j + 1 < n and
@@ -705,7 +710,7 @@ class QuoteExtractor:
                 j += 1
         return j
 
-    def _postposed(self, ctx: _Ctx, i: int, cue_j: int, form: CueForm, region: list[int]) -> None:
+    def _postposed(self, ctx: MentionContext, i: int, cue_j: int, form: CueForm, region: list[int]) -> None:
         """«…»، قال الوزير: the quote stands before the verb."""
         if not form.verb.frames & {"quote", "colon"}:
             return
@@ -723,7 +728,7 @@ class QuoteExtractor:
         ctx.used_spans.add(o)
         self._emit(ctx, ctx.toks[o].end, ctx.toks[k].start, "direct", i, cue_j, spk)
 
-    def _relay(self, ctx: _Ctx, i: int) -> None:
+    def _relay(self, ctx: MentionContext, i: int) -> None:
         """نقلت الوكالة عن مصدر عسكري قوله إن «…»: the speaker is the one after عن."""
         norms, n = ctx.norms, len(ctx.toks)
         j = i + 1
@@ -780,13 +785,13 @@ class QuoteExtractor:
         for r in range(i, s):
             ctx.consumed.add(r)
         full = [r for r in range(an + 1, trigger) if norms[r] not in self.lex.relay_nouns]
-        spk = self._speaker_from_phrase(ctx, region[0], region[-1], i, region=full)
+        spk = self.speaker_from_phrase(ctx, region[0], region[-1], i, region=full)
         if spk is False:
             return
         self._content_from(ctx, i, i, s, spk, None)
 
     # ------------------------------------------------------------------ attribution
-    def _parse_attribution(self, ctx: _Ctx, i: int) -> tuple[int, int, int, bool] | None:
+    def _parse_attribution(self, ctx: MentionContext, i: int) -> tuple[int, int, int, bool] | None:
         """``(source_first_tok, source_end_tok_exclusive, char_start, relayed)`` or None."""
         norms, n = ctx.norms, len(ctx.toks)
         w = norms[i]
@@ -844,7 +849,7 @@ class QuoteExtractor:
             return None
         return a, j, (char_start if char_start is not None else ctx.toks[a].start), relayed
 
-    def _attribution(self, ctx: _Ctx, i: int) -> None:
+    def _attribution(self, ctx: MentionContext, i: int) -> None:
         if self._negated(ctx, i):
             return
         parsed = self._parse_attribution(ctx, i)
@@ -852,7 +857,7 @@ class QuoteExtractor:
             return
         a, b, cs, _ = parsed
         norms, n = ctx.norms, len(ctx.toks)
-        spk = self._speaker_from_phrase(ctx, a, b - 1, i, char_start=cs)
+        spk = self.speaker_from_phrase(ctx, a, b - 1, i, char_start=cs)
         if spk is False:
             return
         first = ctx.sent_first[ctx.sent[i]]
@@ -877,7 +882,7 @@ class QuoteExtractor:
             return
         ctx.deferred.append((i, a, b, spk, cs))
 
-    def _resolve_deferred(self, ctx: _Ctx) -> None:
+    def _resolve_deferred(self, ctx: MentionContext) -> None:
         norms = ctx.norms
         for i, a, b, spk, _ in ctx.deferred:
             s = ctx.sent[i]
@@ -913,7 +918,7 @@ class QuoteExtractor:
                 continue
             self._emit(ctx, ch, ctx.toks[e].end, "indirect", i, i, spk)
 
-    def _on_speaker(self, ctx: _Ctx, i: int) -> None:
+    def _on_speaker(self, ctx: MentionContext, i: int) -> None:
         """على حد قوله / حسب تعبيره: the sentence is attributed to the current speaker."""
         norms = ctx.norms
         for ph in self.lex.on_speaker:
@@ -935,11 +940,11 @@ class QuoteExtractor:
                 return
 
     # ------------------------------------------------------------------ speakers
-    def _subject_in_region(self, ctx: _Ctx, region: list[int]) -> bool:
+    def _subject_in_region(self, ctx: MentionContext, region: list[int]) -> bool:
         ph = self._phrase(ctx, region)
         return ph is not None
 
-    def _phrase(self, ctx: _Ctx, region: list[int]) -> tuple[int, int] | None:
+    def _phrase(self, ctx: MentionContext, region: list[int]) -> tuple[int, int] | None:
         """The subject noun phrase in a region (token range, inclusive), adjuncts skipped."""
         norms = ctx.norms
         lex = self.lex
@@ -1000,7 +1005,7 @@ class QuoteExtractor:
             return None
         return region[a], region[b - 1]
 
-    def _left_subject(self, ctx: _Ctx, i: int, form: CueForm | None) -> tuple[int, int] | None:
+    def left_subject(self, ctx: MentionContext, i: int, form: CueForm | None) -> tuple[int, int] | None:
         """SVO: ``لافروف قال``، ``وكان X قد قال``، ``إلا أن القاضية X قالت``، ``أما X فقال``."""
         if form is not None and form.kind == PART:
             return None
@@ -1062,7 +1067,7 @@ class QuoteExtractor:
             return None
         return a, e
 
-    def _speaker_for(self, ctx: _Ctx, i: int, form: CueForm | None, region: list[int]
+    def _speaker_for(self, ctx: MentionContext, i: int, form: CueForm | None, region: list[int]
                      ) -> Speaker | None | bool:
         """Resolve the speaker of a cue; ``False`` means: drop this quote.
 
@@ -1079,10 +1084,10 @@ class QuoteExtractor:
                 not self._speakerish(ctx, ph[0], ph[1]):
             ph = None
         if ph is not None:
-            return self._speaker_from_phrase(ctx, ph[0], ph[1], i, region=region)
-        left = None if is_part else self._left_subject(ctx, i, form)
+            return self.speaker_from_phrase(ctx, ph[0], ph[1], i, region=region)
+        left = None if is_part else self.left_subject(ctx, i, form)
         if left is not None:
-            return self._speaker_from_phrase(ctx, left[0], left[1], i)
+            return self.speaker_from_phrase(ctx, left[0], left[1], i)
         if form is not None and not is_part:
             rel = i > 0 and ctx.norms[i - 1] in ("من", "منهم")
             if form.kind == IMPERF and not rel:
@@ -1091,7 +1096,7 @@ class QuoteExtractor:
                 return False
         return self._previous_speaker(ctx, i, form)
 
-    def _speakerish(self, ctx: _Ctx, a: int, b: int) -> bool:
+    def _speakerish(self, ctx: MentionContext, a: int, b: int) -> bool:
         """Does the phrase name someone who can speak (not an object like الفيديو)?"""
         if any(ctx.ent_at[k] >= 0 and ctx.ents[ctx.ent_at[k]].type in ("PER", "ORG", "LOC")
                for k in range(a, b + 1)):
@@ -1103,7 +1108,7 @@ class QuoteExtractor:
             return True  # two bare words, no entities known: likely a name
         return False
 
-    def _previous_speaker(self, ctx: _Ctx, i: int, form: CueForm | None) -> Speaker | None:
+    def _previous_speaker(self, ctx: MentionContext, i: int, form: CueForm | None) -> Speaker | None:
         s = ctx.sent[i]
         prior = [d for d in ctx.drafts if d.cue_i < i and d.speaker is not None]
         same = [d for d in prior if d.sent == s]
@@ -1123,7 +1128,7 @@ class QuoteExtractor:
                     return sub
         return None
 
-    def _sentence_subject(self, ctx: _Ctx, s: int, limit: int) -> Speaker | None:
+    def _sentence_subject(self, ctx: MentionContext, s: int, limit: int) -> Speaker | None:
         """The first person (else organisation) of a sentence, after any dateline."""
         first, last = ctx.sent_first[s], min(ctx.sent_last[s], limit - 1)
         if first > last:
@@ -1137,11 +1142,11 @@ class QuoteExtractor:
             for k in range(first, last + 1):
                 ei = ctx.ent_at[k]
                 if ei >= 0 and ctx.ents[ei].type == typ:
-                    sp = self._best_mention(ctx, ctx.ents[ei])
+                    sp = self.best_mention(ctx, ctx.ents[ei])
                     return sp
         return None
 
-    def _speaker_from_phrase(self, ctx: _Ctx, a: int, b: int, cue_i: int,
+    def speaker_from_phrase(self, ctx: MentionContext, a: int, b: int, cue_i: int,
                              char_start: int | None = None, region: list[int] | None = None
                              ) -> Speaker | None | bool:
         norms = ctx.norms
@@ -1160,8 +1165,8 @@ class QuoteExtractor:
                 k += 1
             if k <= b:
                 if norms[k][:1] == "ل" and not norms[k].startswith("ال") and ctx.ent_at[k] < 0:
-                    return self._speaker_from_phrase(ctx, k, b, cue_i, ctx.toks[k].start + 1)
-                return self._speaker_from_phrase(ctx, k, b, cue_i)
+                    return self.speaker_from_phrase(ctx, k, b, cue_i, ctx.toks[k].start + 1)
+                return self.speaker_from_phrase(ctx, k, b, cue_i)
             return self._previous_speaker(ctx, cue_i, None)
         span = list(range(a, b + 1))
         if region:
@@ -1185,14 +1190,14 @@ class QuoteExtractor:
         if not unnamed and not titled and not inst:
             # VSO: the subject is the first noun phrase ("حث ترامب موسكو على")
             if first_is_ent and ents:
-                return self._best_mention(ctx, ctx.ents[ctx.ent_at[a]])
+                return self.best_mention(ctx, ctx.ents[ctx.ent_at[a]])
             if ctx.ent_at[a] < 0:
                 hit = self._name_match(ctx, a, a)
                 if hit is not None:
                     return hit
         pers = [e for e in ents if e.type == "PER"]
         if pers and not unnamed:
-            return self._best_mention(ctx, pers[0])
+            return self.best_mention(ctx, pers[0])
         if ents and not unnamed and not titled:
             order = ("ORG", "MISC", "LOC")
             for typ in order:
@@ -1200,7 +1205,7 @@ class QuoteExtractor:
                     if e.type == typ:
                         if inst and typ == "LOC":
                             break  # وزارة الخارجية العراقية: not "العراق"
-                        return self._best_mention(ctx, e)
+                        return self.best_mention(ctx, e)
         start = char_start if char_start is not None else ctx.toks[a].start
         end = ctx.toks[b].end
         if not unnamed and not titled and not inst and not ents:
@@ -1221,7 +1226,7 @@ class QuoteExtractor:
                 except Exception:  # noqa: BLE001 - an optional helper must not stop the stage
                     e2 = None
                 if e2 is not None:
-                    return self._best_mention(ctx, e2)
+                    return self.best_mention(ctx, e2)
             if ctx.pseudo:
                 p = self._pseudo_person(ctx, a, b, cue_i)
                 if p is not None:
@@ -1247,7 +1252,7 @@ class QuoteExtractor:
                     return sp
         return Speaker(start, end, txt, None, None)
 
-    def _name_match(self, ctx: _Ctx, a: int, b: int) -> Speaker | None:
+    def _name_match(self, ctx: MentionContext, a: int, b: int) -> Speaker | None:
         words = {_bare(ctx.norms[k]) for k in range(a, b + 1) if ctx.norms[k] not in PUNCT}
         if not words:
             return None
@@ -1258,7 +1263,7 @@ class QuoteExtractor:
         best = min(cands, key=lambda p: (p.start > cue, abs(cue - p.start)))
         return self._best_mention_person(ctx, best)
 
-    def _title_match(self, ctx: _Ctx, a: int, b: int, cue_i: int) -> Speaker | None:
+    def _title_match(self, ctx: MentionContext, a: int, b: int, cue_i: int) -> Speaker | None:
         """``الوزير``، ``وزير الخارجية الأمريكي``، ``الصحيفة`` -> the person/org with that title."""
         norms = ctx.norms
         words = [_bare(norms[k]) for k in range(a, b + 1) if norms[k] not in PUNCT]
@@ -1296,7 +1301,7 @@ class QuoteExtractor:
             return None
         return self._best_mention_person(ctx, best[1])
 
-    def _pseudo_person(self, ctx: _Ctx, a: int, b: int, cue_i: int, register: bool = False
+    def _pseudo_person(self, ctx: MentionContext, a: int, b: int, cue_i: int, register: bool = False
                        ) -> Speaker | None:
         norms = ctx.norms
         titles = self.lex.titles_b
@@ -1358,20 +1363,20 @@ class QuoteExtractor:
         return self._best_mention_person(ctx, p)
 
     # ---- the most specific mention
-    def _persons(self, ctx: _Ctx) -> list[_Person]:
+    def _persons(self, ctx: MentionContext) -> list[_Person]:
         """Named mentions with their title context, built on first use."""
         if not ctx.persons_ready:
             ctx.persons = [self._person_from_entity(ctx, e) for e in ctx.ents] + ctx.persons
             ctx.persons_ready = True
         return ctx.persons
 
-    def _best_mention(self, ctx: _Ctx, e: Entity) -> Speaker:
+    def best_mention(self, ctx: MentionContext, e: Entity) -> Speaker:
         for p in self._persons(ctx):
             if p.start == e.start and p.end == e.end:
                 return self._best_mention_person(ctx, p)
         return self._best_mention_person(ctx, self._person_from_entity(ctx, e))
 
-    def _best_mention_person(self, ctx: _Ctx, p: _Person) -> Speaker:
+    def _best_mention_person(self, ctx: MentionContext, p: _Person) -> Speaker:
         same: list[_Person] = []
         words = set(p.toks)
         p_free = not (p.group or p.id or p.name)
@@ -1393,7 +1398,7 @@ class QuoteExtractor:
         return Speaker(start, end, text, ident_id, ident_name)
 
     # ------------------------------------------------------------------ output
-    def _finish(self, ctx: _Ctx) -> list[Quote]:
+    def _finish(self, ctx: MentionContext) -> list[Quote]:
         out: list[Quote] = []
         seen: set[tuple[int, int, int]] = set()
         for d in sorted(ctx.drafts, key=lambda d: (d.cue_i, d.start)):
@@ -1407,7 +1412,7 @@ class QuoteExtractor:
         return out
 
 
-def _strip_clitic(ctx: _Ctx, start: int, text: str) -> tuple[int, str]:
+def _strip_clitic(ctx: MentionContext, start: int, text: str) -> tuple[int, str]:
     """Drop a leading و/ف/ب/ل clitic when the bare form is confirmed by the document."""
     if len(text) > 3 and text[0] in "وفبل" and not text.startswith("ال"):
         rest = text[1:]
