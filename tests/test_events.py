@@ -122,6 +122,30 @@ def test_assault_light_verb_and_place() -> None:
     assert ev["date"]["value"] == "2019-03-11"
 
 
+def test_actor_of_relative_clause_after_comma() -> None:
+    doc = analyze("أصدرت المحكمة مذكرات توقيف بحق عناصر في حزب الله، الذي رفض التهم بشكل قاطع.",
+                  [("حزب الله", "ORG")])
+    ev = only(doc, "REJECT")
+    assert ev["actor"]["text"] == "حزب الله"
+
+
+def test_feminine_plural_subject_does_not_swallow_the_object() -> None:
+    doc = analyze("وبحسب مؤرخين، فقد أجبرت السلطات القرويين الأرمن على العمل في الجيش.", [])
+    ev = only(doc, "COERCE")
+    assert ev["actor"]["text"] == "السلطات"
+
+
+def test_verbal_noun_with_lam_complement() -> None:
+    doc = analyze("شكل القرار في الحقيقة اعتراف الأمم المتحدة بالدولة اليهودية.",
+                  [("الأمم المتحدة", "ORG")])
+    ev = only(doc, "SUPPORT")
+    assert ev["actor"]["text"] == "الأمم المتحدة" and ev["target"]["text"] == "الدولة اليهودية"
+    doc = analyze("ودخلت السعودية الحرب في اليمن دعما لقوات الحكومة الشرعية.",
+                  [("السعودية", "LOC"), ("اليمن", "LOC"), ("قوات الحكومة الشرعية", "ORG")])
+    ev = [e for e in doc.events if e["trigger"]["text"] == "دعما"][0]
+    assert ev["target"]["text"] == "قوات الحكومة الشرعية"
+
+
 def test_same_event_twice_in_one_article_is_one_item() -> None:
     doc = analyze("جرى اتصال هاتفي بين الرئيس فلاديمير بوتين والرئيس دونالد ترامب يوم السبت. "
                   "وبحث الرئيسان خلال الاتصال الأزمة السورية.",

@@ -34,7 +34,7 @@ from typing import Any
 
 from rasid.doc import Doc, Entity, Token
 from rasid.events.lexicon import NOUN, PART, VERB, Entry, Form, Lexicon, bare, load
-from rasid.text import normalize, tokenize
+from rasid.text import normalize, strip_clitics, tokenize
 
 log = logging.getLogger(__name__)
 
@@ -49,6 +49,8 @@ ACTOR_GENITIVE = {"CONSULT", "RETREAT", "PROTEST", "AGREE", "COOPERATE", "MOBILI
 AUTHORITY_ACTS = {"COERCE", "SANCTION"}
 # dyadic, symmetric types: "X and Y met" (actor/target order carries no meaning)
 SYMMETRIC = {"CONSULT", "AGREE", "COOPERATE"}
+#: types whose verbal noun names the receiving side with لـ (دعما لقوات الحكومة)
+_LAM_BENEFICIARY = {"AID", "SUPPORT"}
 _TARGET_PREPS = {normalize(w) for w in ("على", "ضد", "مع", "إلى", "الى", "بحق", "تجاه", "نحو",
                                          "عن", "من")}
 _STOP = {normalize(w) for w in (
@@ -106,6 +108,19 @@ class _Draft:
     no_agent: bool = False  # the agent is named by an adjective (or is a collective)
 
 
+_PREP_ARTICLE = ("وال", "فال", "بال", "وبال", "فبال", "كال", "لل", "ولل", "فلل")
+
+
+def _unclitic(arg: Arg) -> Arg:
+    """An unnamed phrase without its attached conjunction/preposition: ``بالدولة اليهودية``
+    -> ``الدولة اليهودية`` (``للقوات`` keeps ``لقوات``, the article's alef being gone)."""
+    if arg.ent >= 0 or arg.id is not None or len(arg.text) < 5 or \
+            not arg.text.startswith(_PREP_ARTICLE):
+        return arg
+    n = strip_clitics(arg.text.split(" ", 1)[0])
+    return Arg(arg.start + n, arg.end, arg.text[n:], arg.id, arg.name, arg.ent) if n else arg
+
+
 class _Resolver:
     """Names for token ranges, resolved like quote speakers.
 
@@ -139,19 +154,17 @@ class _Resolver:
                           self._ent_index(spk.start, spk.end))
                 if arg.ent < 0 and arg.id is None and a == b:
                     arg = self._named_head(a) or arg
-                return arg
+                return _unclitic(arg)
         for k in range(a, b + 1):
             if self.ent_at[k] >= 0:
                 return self.best(self.ent_at[k])
         s, e = self.toks[a].start, self.toks[b].end
         text = self.doc.text[s:e]
-        if len(text) > 3 and text[0] in "وف" and text[1:3] == "ال":
-            s, text = s + 1, text[1:]
         if a == b:
             full = self._named_head(a)
             if full is not None:
                 return full
-        return Arg(s, e, text)
+        return _unclitic(Arg(s, e, text))
 
     def _named_head(self, a: int) -> Arg | None:
         """``الوزارة`` -> the fuller phrase it abbreviates earlier in the article
@@ -450,10 +463,17 @@ class EventExtractor:
             if i in consumed:
                 i += 1
                 continue
-            ta_marbuta = self.toks[i].text.endswith("ة")
+            raw = self.toks[i].text
+            ta_marbuta = raw.endswith("ة")
+            # دعماً / دعما لقوات: an accusative verbal noun, not the dual verb (دعما "they
+            # both supported") that it spells once tanween is gone
+            accusative = raw.endswith(("اً", "ًا")) or (
+                raw.endswith("ا") and i + 1 < n and norms[i + 1][:1] == "ل" and
+                not norms[i + 1].startswith("لا"))
             for j, form in cand:
                 e = form.entry
-                if ta_marbuta and j == i and form.kind in (VERB, "imperf"):
+                if j == i and form.kind in (VERB, "imperf") and (ta_marbuta or (
+                        accusative and any(f.kind == NOUN for _, f in cand))):
                     continue  # a verb never ends in ة (إدانة is not أدانه once normalized)
                 if e.need and self._window_has(i, j, e.need) is None:
                     continue
@@ -561,10 +581,15 @@ class EventExtractor:
                         break
                     e = self._ent_range(e + 1)[1]
                     break
+                head = self.norms[k]
+                if e == k and head.endswith("ات") and nx.startswith("ال") and \
+                        nx.endswith(("ين", "ون")) and not self._title(bare(nx)):
+                    # a feminine plural takes no masculine-plural adjective: in أجبرت
+                    # السلطات القرويين the second word is the object, not part of the subject
+                    break
                 if nx.startswith(("ال", "لل")) or self._title(bare(nx)):
                     e += 1
                     continue
-                head = self.norms[k]
                 if e == k and not nx.startswith("و") and (nx.endswith(("ه", "ها", "هم")) or not head.startswith(("ال", "لل"))
                                and not bare(head).startswith("ال") and len(nx) > 3
                                and not self.lex.forms.get(nx)):
@@ -762,7 +787,13 @@ class EventExtractor:
                     gen = None
                 plural_speech = d.type in self.lex.speech_types and \
                     bare(self.norms[j]).endswith("ات")
-                if gen is not None and d.type not in ACTOR_GENITIVE and not plural_speech:
+                comp = self._lam_complement(gen[1] + 1, d.type) if gen is not None and \
+                    self.ent_at[gen[0]] >= 0 else None
+                if comp is not None:
+                    # دعم واشنطن للمعارضة، اعتراف الأمم المتحدة بالدولة: with a
+                    # prepositional complement after it, the genitive is the agent
+                    subj, obj = gen, comp
+                elif gen is not None and d.type not in ACTOR_GENITIVE and not plural_speech:
                     # (انتقادات X، مطالبات X، تهديدات X: the plural of a speech act is
                     # instances of it, its genitive who makes them)
                     obj = gen
@@ -773,7 +804,12 @@ class EventExtractor:
                 else:
                     after = self._ent_range(d.place_tok)[1] if d.place_tok >= 0 else j
                     obj = self._after(after, lim, skip_preps=True) if not d.form.suffix else None
-                if subj is None and gen is None and not d.form.definite and \
+                lam = self._lam_complement(k, d.type) if subj is None and gen is None and \
+                    d.type in _LAM_BENEFICIARY and k < n and self.sent[k] == s else None
+                if lam is not None and (obj is None or obj[0] == lam[0]):
+                    # دعما لقوات الحكومة: for help and support, لـ names who receives it
+                    obj = lam
+                elif subj is None and gen is None and not d.form.definite and \
                         not d.form.suffix and k < n and self.sent[k] == s and \
                         self.norms[k][:1] == "ل" and not self.norms[k].startswith("لل") and \
                         self.ent_at[k] >= 0 and self.ents[self.ent_at[k]].type in ("PER", "ORG"):
@@ -819,6 +855,30 @@ class EventExtractor:
                     d.extra_targets.append(a2)
         if d.actor is not None and d.target is not None and d.actor.key() == d.target.key():
             d.target = None
+
+    def _lam_complement(self, k: int, etype: str) -> tuple[int, int] | None:
+        """A named participant introduced by an attached لـ (بـ for recognition, a SUPPORT)
+        at token ``k``: the complement of a verbal noun (دعم X للمعارضة)."""
+        if k >= len(self.toks):
+            return None
+        w = self.norms[k]
+        if len(w) < 3 or not (w[0] == "ل" or (w[0] == "ب" and etype == "SUPPORT")) or \
+                w.startswith("لا"):
+            return None
+        if self.ent_at[k] < 0:
+            # an unnamed definite phrase: بالدولة اليهودية، للقوات الحكومية
+            if not (w.startswith(("بال", "لل")) and len(w) > 5) or self.lex.forms.get(w):
+                return None
+            e = k
+            while e + 1 < len(self.toks) and self.sent[e + 1] == self.sent[k] and \
+                    self.norms[e + 1].startswith("ال") and self.ent_at[e + 1] < 0 and \
+                    not self.lex.forms.get(self.norms[e + 1]) and e - k < 2:
+                e += 1
+            return k, e
+        if self._is_place_use(k):
+            return None
+        a, b = self._ent_range(k)
+        return (a, b) if self.ents[self.ent_at[k]].type in ("PER", "ORG", "LOC") else None
 
     def _pair_before(self, i: int) -> tuple[tuple[int, int], tuple[int, int]] | None:
         """``بينهما``: the last two people named before, in this sentence or the one before."""
@@ -961,6 +1021,8 @@ class EventExtractor:
             return None
         if self.norms[k] in ("الذي", "التي", "الذين"):
             k -= 1
+            if k >= first and self.norms[k] in COMMAS:  # حزب الله، الذي رفض
+                k -= 1
             if k < first:
                 return None
         if self.ent_at[k] >= 0:
