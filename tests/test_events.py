@@ -253,6 +253,9 @@ def test_store_folds_events_and_cli(tmp_path: Path, capsys: pytest.CaptureFixtur
     assert main(["events", "--db", str(db), "--type", "consult"]) == 0
     out = capsys.readouterr().out
     assert "CONSULT" in out and "2 sources" in out
+    assert main(["stats", "--db", str(db)]) == 0
+    out = capsys.readouterr().out
+    assert f"events: {n_mentions} mentions in articles -> {n_records} deduplicated events (1 reported by more than one outlet)" in out
     tsv = tmp_path / "e.tsv"
     assert main(["export-events", "--db", str(db), "--format", "tsv", "-o", str(tsv)]) == 0
     rows = tsv.read_text(encoding="utf-8").splitlines()

@@ -221,6 +221,8 @@ def cmd_stats(args: argparse.Namespace) -> int:
     print(f"{st['database']}: {st['articles']} articles, {st['tokens']} tokens, "
           f"{st['entities']} entity mentions ({st['linked_entities']} linked), {st['quotes']} quotes, "
           f"{st['dates']} dates, {st['places']} places, {st['rejected']} rejected inputs")
+    print(f"events: {st['event_mentions']} mentions in articles -> {st['events']} deduplicated events "
+          f"({st['events_multi_source']} reported by more than one outlet)")
     print(f"published: {st['published']['first']} .. {st['published']['last']}")
     for title, key, fields in (("sources", "sources", ("source", "articles")),
                                ("top speakers", "top_speakers", ("speaker", "quotes")),

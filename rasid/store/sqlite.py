@@ -239,6 +239,7 @@ class Store:
             "dates": self.count("dates"),
             "places": self.count("places"),
             "rejected": self.count("rejected"),
+            **self.event_counts(),
             "sources": [dict(r) for r in q("SELECT coalesce(source,'(unknown)') AS source, count(*) AS articles"
                                            " FROM articles GROUP BY 1 ORDER BY 2 DESC LIMIT 20")],
             "published": dict(q("SELECT min(published) AS first, max(published) AS last FROM articles").fetchone()),
@@ -249,6 +250,19 @@ class Store:
                 "SELECT coalesce(name, text) AS entity, type, count(*) AS mentions FROM entities"
                 " GROUP BY coalesce(kb_id, norm) ORDER BY 3 DESC LIMIT 10")],
         }
+
+    def event_counts(self) -> dict[str, int]:
+        """Event mentions in articles, the deduplicated events they fold into, and how many
+        of those more than one outlet reported (zeros for a store from before events)."""
+        from rasid.events.store import counts
+
+        if self.db.execute("SELECT 1 FROM sqlite_master WHERE name='event_mentions'").fetchone() is None:
+            return {"event_mentions": 0, "events": 0, "events_multi_source": 0}
+        n_mentions, n_events = counts(self.db)
+        multi = self.db.execute(
+            "SELECT count(*) FROM (SELECT record FROM event_mentions GROUP BY record"
+            " HAVING count(DISTINCT coalesce(source, article_id)) > 1)").fetchone()[0]
+        return {"event_mentions": n_mentions, "events": n_events, "events_multi_source": int(multi)}
 
     def search(self, query: str, limit: int = 20, offset: int = 0) -> list[dict[str, Any]]:
         terms = match_expression(query)
