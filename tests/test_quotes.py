@@ -270,3 +270,25 @@ def test_eval_gate(mode: str) -> None:
     assert s["f1"] >= f1, s
     assert s["speaker_accuracy"] >= spk, s
     assert info["articles_per_s"] >= 500, info
+
+
+def test_dates_and_objects_are_not_speakers() -> None:
+    from rasid.pipeline import Pipeline
+
+    pipe = Pipeline(("text", "entities", "linking", "dates", "quotes"))
+    # a date after the verb is an adjunct; the subject is the one after كانت
+    d = pipe(Article(body="وكانت الرياض قد أعلنت في 26 آذار 2018 عن خطة للمساعدات بقيمة مليار دولار.",
+                     published="2018-04-03"))
+    (q,) = d.quotes
+    assert q.speaker is not None and q.speaker.text == "الرياض"
+    assert q.content == "خطة للمساعدات بقيمة مليار دولار"
+    # after the nationality adjective a plain definite noun starts the object
+    d = pipe(Article(body="أعلنت وزارة المالية العمانية الموازنة العامة للدولة لعام 2018، متوقعة عجزا.",
+                     published="2018-01-02"))
+    (q,) = d.quotes
+    assert q.speaker is not None and q.speaker.text == "وزارة المالية العمانية"
+    assert q.content.startswith("الموازنة العامة للدولة")
+    # ... but a title's own adjective (السابق) and a named body (الجيش السوري الحر) stay whole
+    d = pipe(Article(body="وقال الجيش السوري الحر إن المعارك مستمرة. ووصف زعيم كوريا الشمالية السابق "
+                          "كيم جونغ إيل الرئيس بـ\"رئيس الدولة\"."))
+    assert [q.speaker.text for q in d.quotes if q.speaker] == ["الجيش السوري الحر", "كيم جونغ إيل"]

@@ -92,6 +92,30 @@ class _Person:
 _bare = bare
 
 
+def _nisba(w: str) -> bool:
+    """A (normalized) relational adjective: العمانيه، السوري، الروسيين."""
+    return len(w) > 4 and w.startswith("ال") and w.endswith(("ي", "يه", "يين", "يون"))
+
+
+#: adjectives that follow a nationality adjective inside a title (زعيم كوريا الشمالية السابق)
+_POST_ADJ = {normalize(w) for w in (
+    "السابق", "السابقة", "الأسبق", "الأسبقة", "الراحل", "الراحلة", "الجديد", "الجديدة", "المنتخب",
+    "المنتخبة", "المكلف", "المكلفة", "المؤقت", "المؤقتة", "المستقيل", "المستقيلة", "الأعلى",
+    "الأول", "الأولى", "الثاني", "الثانية", "العام", "العامة", "الحالي", "الحالية", "المقبل",
+    "المقبلة", "الفخري", "المساعد", "المساعدة", "الأكبر", "الراهن", "الحر", "المعارض", "المعارضة",
+    "الموحد", "الموحدة", "المتحدة", "المركزي", "المركزية", "الوطني", "الوطنية")}
+
+def _object_after_nisba(ctx: MentionContext, t: int) -> bool:
+    """Token ``t`` is a plain definite noun right after a nationality adjective, outside any
+    one entity: the phrase before it ended (أعلنت وزارة المالية العمانية | الموازنة)."""
+    w, prev = ctx.norms[t], ctx.norms[t - 1]
+    return w.startswith("ال") and not _nisba(w) and w not in _POST_ADJ and _nisba(prev) and \
+        (ctx.ent_at[t] < 0 or ctx.ent_at[t] != ctx.ent_at[t - 1])
+
+
+_KANA = {"كان", "كانت", "وكان", "وكانت", "فكان", "فكانت"}
+
+
 @dataclass
 class MentionContext:
     """One document prepared for mention resolution (tokens, normalized forms, entities,
@@ -123,6 +147,8 @@ class MentionContext:
     consumed: set[int] = field(default_factory=set)
     used_spans: set[int] = field(default_factory=set)  # opening marks already quoted
     deferred: list[tuple[int, int, int, Speaker | None, int]] = field(default_factory=list)
+    #: token index -> the index just past the date mention that starts there (dates stage)
+    date_after: dict[int, int] = field(default_factory=dict)
 
 
 class QuoteExtractor:
@@ -184,6 +210,11 @@ class QuoteExtractor:
         ctx.ents = ents
         ctx.persons_ready = False
         ctx.vocab = set(norms)
+        for d in doc.dates:
+            a = bisect_left(starts, d.start)
+            b = bisect_left(starts, d.end)
+            if a < b:
+                ctx.date_after[a] = b
         return ctx
 
     def _headline_paras(self, text: str, toks: list[Token], norms: list[str], para: list[int],
@@ -655,7 +686,9 @@ class QuoteExtractor:
                     j += 1
                 prev_bare_noun = False
                 continue
-            if w.startswith(("ال", "لل")) or (w.startswith("وال") and False):
+            if w.startswith("ال") and _object_after_nisba(ctx, j):
+                break
+            if w.startswith(("ال", "لل")):
                 j += 1
                 prev_bare_noun = False
                 continue
@@ -696,6 +729,8 @@ class QuoteExtractor:
             while j < n and norms[j] not in PUNCT and norms[j] not in ALL_MARKS:
                 j += 1
             return j
+        if j in ctx.date_after:
+            return ctx.date_after[j]
         if j < n and norms[j] not in PUNCT and norms[j] not in ALL_MARKS and \
                 norms[j] not in self.lex.complementizers:
             if ctx.ent_at[j] >= 0:
@@ -956,6 +991,11 @@ class QuoteExtractor:
             if w in COMMAS or w in ("-", "–"):
                 k += 1
                 continue
+            if t in ctx.date_after:  # أعلنت في 26 آذار 2018 عن: a date is no speaker
+                stop = ctx.date_after[t]
+                while k < L and region[k] < stop:
+                    k += 1
+                continue
             if w in lex.adjuncts and ctx.ent_at[t] < 0:
                 k += 1
                 if w in _ADJ_PREPS and k < L:
@@ -995,6 +1035,10 @@ class QuoteExtractor:
             if w in PUNCT or w in ALL_MARKS or (b > a and w in ("ل", "ب")):
                 break  # ... لـ "العربية.نت": the addressee
             if b > a and (w in lex.adjuncts or w in lex.complementizers) and ctx.ent_at[t] < 0:
+                break
+            if b > a + 1 and region[b - 1] == t - 1 and _object_after_nisba(ctx, t):
+                # وزارة المالية العمانية الموازنة: after the nationality adjective a plain
+                # definite noun is the object, not more of the subject
                 break
             if b > a and w.startswith("ل") and not w.startswith("ال") and len(w) > 2 and \
                     not generic and (ctx.ent_at[t] < 0 or ctx.ent_at[t] != ctx.ent_at[region[b - 1]]
@@ -1040,6 +1084,8 @@ class QuoteExtractor:
                 break
             if w.startswith("و") and len(w) > 3 and w[1:] in _LEFT_STOPS:
                 break
+            if w in _KANA and a != e:
+                break  # وكانت الرياض قد أعلنت: the subject is after كان
             a -= 1
         a += 1
         if a > e:
@@ -1384,9 +1430,7 @@ class QuoteExtractor:
             if q.type != p.type:
                 continue
             if p.group and q.group == p.group or p.id and q.id == p.id or \
-                    (p.name and q.name == p.name) or (q.start == p.start and q.end == p.end):
-                same.append(q)
-            elif words and (p_free or not (q.group or q.id or q.name)) and words <= set(q.toks):
+                    (p.name and q.name == p.name) or (q.start == p.start and q.end == p.end) or words and (p_free or not (q.group or q.id or q.name)) and words <= set(q.toks):
                 same.append(q)
         if not same:
             same = [p]
