@@ -142,3 +142,23 @@ def test_build_reproducible(tmp_path: Path) -> None:
     out = tmp_path / "kb.tsv.gz"
     assert main(["-o", str(out)]) == 0
     assert out.read_bytes() == KB_FILE.read_bytes(), "shipped KB is stale: run `rasid build kb`"
+
+
+def test_surname_that_is_an_ordinary_word_does_not_link_alone() -> None:
+    from rasid.doc import Article
+    from rasid.kb.linker import get_linker
+    from rasid.pipeline import Pipeline
+
+    lk = get_linker()
+    # السلام "peace", الثالث "the third", بين "between": surnames of KB people, never a
+    # person by themselves
+    for w in ("السلام", "الثالث", "بين"):
+        assert lk.match(w, "PER") is None, w
+    # a distinctive surname still does
+    m = lk.match("لافروف", "PER")
+    assert m is not None and m.entry.name == "Sergey Lavrov"
+    # الضيف ("the guest") is not looked for in running text; the full name still links
+    pipe = Pipeline(("text", "entities", "linking"))
+    assert [e.name for e in pipe(Article(body="وقال الضيف في البرنامج إن الوضع صعب.")).entities] == []
+    d = pipe(Article(body="وأكد محمد الضيف قائد كتائب القسام أن المقاومة مستمرة."))
+    assert "Mohammed Deif" in [e.name for e in d.entities]

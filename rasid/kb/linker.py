@@ -9,7 +9,8 @@ cached); no loop over the KB per mention. Tiers, first hit wins:
 4. skeleton key (transliteration variants ``ترمب``/``ترامب``, ``سيرجي``/``سيرغي``),
    only when it picks out one entity;
 5. for PER mentions of one word: the surname of a curated person, when no other
-   curated person, no given name and no other alias shares it.
+   curated person, no given name and no other alias shares it, and it is not an ordinary
+   word (the ``scan_stop`` list).
 
 Among candidates of a tier, a candidate of the mention's type beats one of a compatible
 type (LOC~ORG, MISC~any), and then the higher ``prio`` wins (curated > countries >
@@ -123,11 +124,15 @@ class Linker:
             j = self._index_of(cid) if cid else None
             if j is not None:
                 self.adj_country.setdefault(k, j)
-        self._build_scan({compact(name_key(w)) for w in scan_stop})
+        stop = {compact(name_key(w)) for w in scan_stop}
+        self._build_scan(stop)
         self.surname: dict[str, int] = {}
         for w, ids in surname.items():
+            # a surname that is also an ordinary word (الضيف "the guest", السلام, الثالث,
+            # بين) links only through the full name in the same article (doclink), never alone
             if (len({self.entries[i].id for i in ids}) == 1 and w not in given
-                    and w not in self.exact and w not in self.nisba):
+                    and w not in self.exact and w not in self.nisba
+                    and w not in stop and drop_al(w) not in stop):
                 self.surname[w] = min(ids)
 
     def _index_of(self, id: str) -> int | None:
