@@ -9,12 +9,12 @@ import hashlib
 import http.server
 import json
 import sqlite3
-from urllib.parse import urlsplit
 import threading
 import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 import pytest
 

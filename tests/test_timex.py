@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import datetime as dt
 import glob
-import json
 import time
 from pathlib import Path
 

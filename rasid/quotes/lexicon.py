@@ -12,6 +12,7 @@ import json
 from dataclasses import dataclass, field
 from functools import lru_cache
 from importlib import resources
+
 from rasid.text import normalize
 
 # surface kinds of a cue form

@@ -19,7 +19,7 @@ from rasid.doc import Article, Doc
 from rasid.errors import StoreError
 from rasid.text.normalize import CLITIC_CLUSTER, normalize
 
-_MIGRATION = re.compile(r"^-- migration: (\d+)\s*$", re.M)
+_MIGRATION = re.compile(r"^-- migration: (\d+)\s*$", re.MULTILINE)
 
 
 def _migrations() -> list[tuple[int, str]]:

@@ -5,4 +5,4 @@ from rasid.text.normalize import normalize, strip_clitics
 from rasid.text.sentences import split_sentences
 from rasid.text.tokenize import tokenize
 
-__all__ = ["clean", "normalize", "strip_clitics", "split_sentences", "tokenize"]
+__all__ = ["clean", "normalize", "split_sentences", "strip_clitics", "tokenize"]

@@ -7,8 +7,8 @@ them until a later stage asks.
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
-from typing import Any, Callable, Generic, TypeVar, overload
+from collections.abc import Callable, Iterator, Sequence
+from typing import Generic, TypeVar, overload
 
 T = TypeVar("T")
 
@@ -16,7 +16,7 @@ T = TypeVar("T")
 class LazySequence(Sequence[T], Generic[T]):
     """``build(text)`` run on the first access, then an ordinary read-only list."""
 
-    __slots__ = ("_text", "_items")
+    __slots__ = ("_items", "_text")
     build: Callable[[str], list[T]]
 
     def __init__(self, text: str) -> None:
@@ -43,7 +43,7 @@ class LazySequence(Sequence[T], Generic[T]):
     def __iter__(self) -> Iterator[T]:
         return iter(self._all())
 
-    def __eq__(self, other: Any) -> bool:
+    def __eq__(self, other: object) -> bool:
         return isinstance(other, Sequence) and list(self) == list(other)
 
     __hash__ = None  # type: ignore[assignment]

@@ -23,8 +23,9 @@ import os
 import re
 import sys
 import time
+from collections.abc import Callable
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any
 
 from rasid.timex.extract import find_dates
 from rasid.timex.infer import infer_publication
