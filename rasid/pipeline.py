@@ -11,7 +11,8 @@ from rasid.doc import Article, Doc
 from rasid.errors import StageOrderError
 
 #: what ``rasid analyze`` runs by default, in order
-DEFAULT_STAGES: tuple[str, ...] = ("text", "entities", "linking", "dates", "quotes", "events")
+DEFAULT_STAGES: tuple[str, ...] = ("text", "entities", "linking", "nationalities", "dates", "quotes",
+                                   "events")
 
 
 class Pipeline:

@@ -46,7 +46,8 @@ def stage(name: str, *, requires: Iterable[str] = (), assigns: Iterable[str] = (
 
 
 #: built-in stages, each in ``rasid/stages/<name>.py``; imported on first use
-BUILTINS: tuple[str, ...] = ("text", "entities", "linking", "dates", "quotes", "events")
+BUILTINS: tuple[str, ...] = ("text", "entities", "linking", "nationalities", "dates", "quotes",
+                             "events")
 
 
 def get(name: str) -> StageInfo:

@@ -39,6 +39,19 @@ def render(rec: dict[str, Any], width: int = 100) -> str:
         forms = "، ".join(d["forms"])
         link = f" = {d['name']} ({key})" if d["name"] else ""
         out.append(f"- {d['type']:4} {forms}{link} ×{d['n']}")
+    tents = rec.get("title_entities") or []
+    if tents:
+        out.append("- in the title: " + "; ".join(
+            f"{e['type']} {e['text']}" + (f" = {e['name']}" if e.get("name") else "") for e in tents))
+    nats: dict[str, dict[str, Any]] = {}
+    for n in rec.get("nationalities") or []:
+        d = nats.setdefault(n.get("id") or n["text"], {"name": n.get("name") or n["text"], "forms": {}, "n": 0})
+        d["forms"][n["text"]] = 1
+        d["n"] += 1
+    if nats:
+        out.append("- nationalities: " + "; ".join(
+            f"{d['name']} ({'، '.join(d['forms'])}) ×{d['n']}"
+            for d in sorted(nats.values(), key=lambda d: -d["n"])))
     dates = rec.get("dates") or []
     out.append("")
     out.append(f"## Dates ({len(dates)})")

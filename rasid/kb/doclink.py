@@ -26,7 +26,7 @@ import re
 from dataclasses import dataclass
 
 from rasid.doc import Doc, Entity, Place
-from rasid.kb.keys import compact, drop_al, name_key
+from rasid.kb.keys import clitic_variants_strip, compact, drop_al, name_key
 from rasid.kb.linker import KBEntry, Linker, Match, get_linker
 
 #: a linked entry this sure may overrule the NER type (a country tagged ORG becomes LOC)
@@ -334,3 +334,116 @@ def _context(doc: Doc, e: Entity, prev: Entity | None, n: int = 6) -> str:
         after = " ".join(rest.lstrip()[1:].split()[:n])
     return " ".join(before) + " " + after
 
+
+
+
+
+# ---------------------------------------------------------------- the headline
+
+def corefer_title(title: Doc, body: list[Entity], linker: Linker | None = None) -> list[Entity]:
+    """The linked mentions of a headline (``link_doc`` on ``title`` alone) tied to the
+    body's mentions, as in-document coreference does within the body:
+
+    - a one-word PER mention that is a word of a longer PER mention of the body takes
+      that person (``لافروف`` in the title of an article about ``سيرغي لافروف``), even
+      against the KB alone;
+    - a mention with the same normalized name as a body mention (article and clitics
+      ignored) takes the body's id, name and type (the body has the context that
+      disambiguates ``طرابلس``); a clitic the span kept is cut (``لهنيدي`` -> ``هنيدي``);
+    - an unlinked ORG/LOC mention that is a run of words of a longer body mention of the
+      same type takes that mention's link;
+    - a PER/ORG/LOC name of the body written in the headline (same spelling, clitics
+      aside) is added where the NER, which sees the short headline alone, found nothing,
+      and replaces the title mentions it covers (``تامر حسني`` over ``حسني``): the
+      NER's own label propagation across the sentences of one document, for the headline.
+    Title mentions the body does not name keep their own KB link.
+    """
+    ents = sorted(title.entities, key=lambda e: e.start)
+    if not body:
+        return ents
+    lk = linker or get_linker()
+    bodies = [(b, _words(name_key(b.text))) for b in body]
+    by_key: dict[str, Entity] = {}  # article ignored
+    by_exact: dict[str, Entity] = {}  # as written, clitics aside
+    for b, ws in bodies:
+        for d, k in ((by_key, compact(" ".join(ws))), (by_exact, compact(name_key(b.text)))):
+            old = d.get(k)
+            if k and (old is None or (old.id is None and b.id is not None)):
+                d[k] = b
+
+    def variants(text: str) -> list[tuple[str, int]]:
+        """The phrase's key, then its keys without a leading proclitic, with the clitic
+        letters to cut from the span."""
+        key = name_key(text)
+        first, _, rest = key.partition(" ")
+        return [(key, 0)] + [(f"{v} {rest}" if rest else v, n)
+                             for v, n in clitic_variants_strip(first, 2 if rest else 3)]
+
+    def person_of(word: str) -> Entity | None:
+        return next((b for b, bw in bodies if b.type == "PER" and len(bw) > 1 and word in bw),
+                    None)
+
+    def adopt(t: Entity, src: Entity) -> None:
+        if src.id is not None or t.id is None:
+            t.id, t.name, t.group = src.id, src.name, src.group
+            if src.id is not None:
+                t.type = src.type
+
+    out: list[Entity] = []
+    for t in ents:
+        src: Entity | None = None
+        for key, strip in variants(t.text):
+            ws = _words(key)
+            if not ws:
+                continue
+            if t.type == "PER" and len(ws) == 1:
+                src = person_of(ws[0])
+            if src is None:
+                src = by_key.get(compact(" ".join(ws)))
+            if src is None and t.id is None and t.type in ("ORG", "LOC") and len(ws) > 1:
+                sub = f" {' '.join(ws)} "
+                src = next((b for b, bw in bodies if b.type == t.type and len(bw) > len(ws)
+                            and sub in f" {' '.join(bw)} "), None)
+            if src is not None:
+                if strip:
+                    cut = _raw_strip(t.text, strip)
+                    t = Entity(t.start + cut, t.end, t.text[cut:], t.type, t.id, t.name, t.group)
+                break
+        if src is not None:
+            adopt(t, src)
+        out.append(t)
+
+    # body names written in the headline
+    firsts = {k.partition(" ")[0] for k in (name_key(b.text) for b, _ in bodies)}
+    toks = [tk for tk in title.tokens if tk.text[:1].isalpha()]
+    text = title.text
+    i = 0
+    while i < len(toks):
+        found: tuple[int, Entity, int] | None = None
+        if any(v in firsts for v, _ in variants(toks[i].text)):
+            for j in range(min(len(toks), i + 4) - 1, i - 1, -1):
+                if any(toks[x + 1].start > toks[x].end + 1 for x in range(i, j)):
+                    continue  # not one run of words
+                for key, strip in variants(text[toks[i].start:toks[j].end]):
+                    src = by_exact.get(compact(key))
+                    if src is not None and src.type in ("PER", "ORG", "LOC") \
+                            and len(compact(key)) >= 3 and not lk.is_adjective(key):
+                        found = (j, src, strip)
+                        break
+                if found is not None:
+                    break
+        if found is None:
+            i += 1
+            continue
+        j, src, strip = found
+        start = toks[i].start + _raw_strip(toks[i].text, strip)
+        end = toks[j].end
+        over = [e for e in out if e.start < end and start < e.end]
+        if all(start <= e.start and e.end <= end for e in over) \
+                and not any((e.start, e.end) == (start, end) for e in over):
+            e = Entity(start, end, text[start:end], src.type)
+            adopt(e, src)
+            out = [x for x in out if x not in over] + [e]
+        i = j + 1
+    out.sort(key=lambda e: e.start)
+    return out

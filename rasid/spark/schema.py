@@ -34,12 +34,15 @@ EVENT = _struct(("type", S), ("trigger", SPAN), ("actor", MENTION), ("target", M
                 ("place", _struct(("text", S), ("start", I), ("end", I), ("name", S), ("id", S), ("lat", D),
                                   ("lon", D), ("country", S))),
                 ("negated", B), ("quote", I))  # quote: index into the article's quotes, or null
+#: a nationality adjective linked to its country (the nationalities stage)
+NATIONALITY = _struct(("start", I), ("end", I), ("text", S), ("id", S), ("name", S), ("country", S))
 
 #: one analyzed article, in the order of ``Doc.to_dict``
 CONTRACT = _struct(
     ("id", S), ("title", S), ("source", S), ("url", S), ("published", S), ("published_inferred", B),
     ("text", S), ("entities", T.ArrayType(ENTITY)), ("quotes", T.ArrayType(QUOTE)),
     ("dates", T.ArrayType(DATE)), ("places", T.ArrayType(PLACE)), ("events", T.ArrayType(EVENT)),
+    ("title_entities", T.ArrayType(ENTITY)), ("nationalities", T.ArrayType(NATIONALITY)),
     ("story", S), ("duplicate_of", S), ("author", S), ("meta", T.MapType(S, S)),
 )
 CONTRACT_FIELDS: tuple[str, ...] = tuple(CONTRACT.fieldNames())
