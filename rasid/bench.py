@@ -96,15 +96,15 @@ def main(argv: list[str] | None = None) -> int:
         t_ingest = time.perf_counter() - t0
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     print(f"corpus {args.corpus}: {len(arts)} articles, {n_tok} tokens ({n_tok / max(len(arts), 1):.0f}/article)")
-    print(f"{'stage':12} {'seconds':>8} {'articles/s':>11} {'tokens/s':>11}")
+    print(f"{'stage':14} {'seconds':>8} {'articles/s':>11} {'tokens/s':>11}")
     for name, t in rows:
-        print(f"{name:12} {t:8.2f} {len(arts) / t:11.0f} {n_tok / t:11.0f}")
+        print(f"{name:14} {t:8.2f} {len(arts) / t:11.0f} {n_tok / t:11.0f}")
     total = sum(t for _, t in rows)
-    print(f"{'all stages':12} {total:8.2f} {len(arts) / total:11.0f} {n_tok / total:11.0f}")
+    print(f"{'all stages':14} {total:8.2f} {len(arts) / total:11.0f} {n_tok / total:11.0f}")
     t_rct = rows[0][1] + dict(rows).get("text", float("nan"))
-    print(f"{'read+text':12} {t_rct:8.2f} {len(arts) / t_rct:11.0f} {n_tok / t_rct:11.0f}"
+    print(f"{'read+text':14} {t_rct:8.2f} {len(arts) / t_rct:11.0f} {n_tok / t_rct:11.0f}"
           "   (read + parse + clean + sentences + tokenize, no store)")
-    print(f"{'ingest path':12} {t_ingest:8.2f} {len(arts) / t_ingest:11.0f} {n_tok / t_ingest:11.0f}"
+    print(f"{'ingest path':14} {t_ingest:8.2f} {len(arts) / t_ingest:11.0f} {n_tok / t_ingest:11.0f}"
           "   (read + clean + count tokens + store in SQLite; sentences/Token objects are built lazily by later stages)")
     print(f"peak memory {peak:.0f} MB (one process, one core)")
     return 0

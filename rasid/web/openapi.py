@@ -54,6 +54,15 @@ SCHEMAS: dict[str, Any] = {
                 "lon": {"type": ["number", "null"]}, "country": _STR_NULL})},
             "events": {"type": "array", "items": {"type": "object"}},
             "story": _STR_NULL,
+            "title_entities": {
+                "description": "Added field: entities in the title; offsets index `title`.",
+                "type": "array", "items": _span({
+                    "type": {"type": "string", "enum": ["PER", "ORG", "LOC", "MISC"]},
+                    "id": _STR_NULL, "name": _STR_NULL})},
+            "nationalities": {
+                "description": "Added field: nationality adjectives and people-nouns (الروسي، السوريين) "
+                               "linked to their country; offsets index `text`.",
+                "type": "array", "items": _span({"id": _STR_NULL, "name": _STR_NULL, "country": _STR_NULL})},
         },
     },
     "SearchResult": {
