@@ -9,7 +9,6 @@ The rules live in :mod:`rasid.events.extract`, the trigger lexicon in
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterable, Iterator
 
 from rasid.doc import Doc
 from rasid.events.extract import EventExtractor
@@ -31,10 +30,6 @@ class EventsStage:
     def __call__(self, doc: Doc) -> Doc:
         doc.events = self.extractor(doc)
         return doc
-
-    def pipe(self, docs: Iterable[Doc]) -> Iterator[Doc]:
-        for d in docs:
-            yield self(d)
 
 
 @stage("events", requires=("entities", "dates", "quotes"), assigns=("events",))

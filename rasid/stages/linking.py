@@ -3,7 +3,6 @@ coreference groups, places with coordinates (see rasid.kb.doclink)."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
 
 from rasid.doc import Doc
 from rasid.kb.doclink import link_doc, resolve_title
@@ -28,10 +27,6 @@ class LinkingStage:
 
     def __call__(self, doc: Doc) -> Doc:
         return link_doc(doc, self.linker, self.drop_adjectives, self.fix_types)
-
-    def pipe(self, docs: Iterable[Doc]) -> Iterator[Doc]:
-        for d in docs:
-            yield self(d)
 
 
 @stage("linking", requires=("entities",), assigns=("entities", "places"))

@@ -15,7 +15,6 @@ linking stages keep their speed and their output.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
 
 from rasid.doc import Doc, Entity
 from rasid.kb.doclink import corefer_title, link_doc
@@ -58,10 +57,6 @@ class NationalitiesStage:
         if self.adjectives:
             doc.nationalities = find_nationalities(doc, lk)
         return doc
-
-    def pipe(self, docs: Iterable[Doc]) -> Iterator[Doc]:
-        for d in docs:
-            yield self(d)
 
 
 @stage("nationalities", requires=("entities",), assigns=("title_entities", "nationalities"))

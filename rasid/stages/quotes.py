@@ -9,7 +9,6 @@ text). The rules live in :mod:`rasid.quotes.extract`, the cue lexicon in
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterable, Iterator
 
 from rasid.doc import Doc
 from rasid.quotes.extract import QuoteExtractor
@@ -31,10 +30,6 @@ class QuotesStage:
     def __call__(self, doc: Doc) -> Doc:
         doc.quotes = self.extractor(doc)
         return doc
-
-    def pipe(self, docs: Iterable[Doc]) -> Iterator[Doc]:
-        for d in docs:
-            yield self(d)
 
 
 @stage("quotes", requires=("sentences", "tokens", "entities"), assigns=("quotes",))
