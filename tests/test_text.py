@@ -79,3 +79,34 @@ def test_fast_normalize_equals_full_table() -> None:
     for text in (_MIXED, _MIXED.replace("ی", "ي").replace("ک", "ك").replace("ۀ", "ة"), "قصير"):
         assert normalize(text) == text.translate(_table())
     assert "ة" not in normalize(_MIXED) and "\u064b" not in normalize(_MIXED) and "٢٣" not in normalize(_MIXED)
+
+
+def test_clean_fast_path_gives_the_same_text_and_offsets() -> None:
+    import bisect
+    import sys
+
+    mod = sys.modules["rasid.text.clean"]
+
+    def at(omap: list[tuple[int, int]], i: int) -> int:
+        k = bisect.bisect_right(omap, (i, 1 << 62)) - 1
+        c, r = omap[max(k, 0)]
+        return r + (i - c)
+
+    plain = "قال الوزير إن المحادثات ستستأنف.\nوأضاف أن الوفد سيصل غدا.\n\nوتابع: «لا تراجع»."
+    assert mod._unchanged(plain) and mod._unchanged("\n" + plain + "\n")
+    for raw in (plain, "\n" + plain + "\n", "  " + plain, plain.replace("\n\n", "\n \n\n"),
+                plain.replace("الوزير", "الوزير\u00a0"), plain + "&amp;", plain.replace("\n", "\r\n")):
+        fast = mod.clean(raw)
+        mod_unchanged = mod._unchanged
+        mod._unchanged = lambda r: False
+        try:
+            slow = mod.clean(raw)
+        finally:
+            mod._unchanged = mod_unchanged
+        assert fast[0] == slow[0]
+        text = fast[0]
+        for i, ch in enumerate(text):
+            if not ch.isspace() and ch != "&":
+                assert raw[at(fast[1], i)] == ch and at(fast[1], i) == at(slow[1], i)
+    # an identity mapping needs one breakpoint, not one per line
+    assert mod.clean("أ\nب\nج")[1] == [(0, 0)]

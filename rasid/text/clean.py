@@ -24,6 +24,21 @@ def _pattern() -> re.Pattern[str]:
     )
 
 
+@lru_cache(maxsize=1)
+def _special() -> re.Pattern[str]:
+    # characters that cleaning removes or replaces (not the plain space: it is everywhere)
+    cm = charmap()
+    return re.compile(f"[{re.escape(''.join(cm['clean_drop']) + ''.join(cm['clean_space']))}&\r]")
+
+
+def _unchanged(raw: str) -> bool:
+    """True when cleaning would only strip the ends: no entity, control or special space,
+    no run of spaces, no space at a line edge, no more than one blank line. Checked with
+    C-speed substring searches; most news bodies pass, and skip the regex walk."""
+    return not ("  " in raw or " \n" in raw or "\n " in raw or "\n\n\n" in raw
+                or _special().search(raw))
+
+
 def clean(raw: str) -> tuple[str, list[tuple[int, int]]]:
     """Clean ``raw`` and return ``(text, offset_map)``.
 
@@ -33,6 +48,9 @@ def clean(raw: str) -> tuple[str, list[tuple[int, int]]]:
     ``(clean_start, raw_start)`` breakpoints: an offset ``i`` in the text maps to
     ``raw_start + (i - clean_start)`` for the last breakpoint at or before ``i``.
     """
+    if _unchanged(raw):
+        text = raw.strip()
+        return text, ([(0, len(raw) - len(raw.lstrip()))] if text else [])
     pat = _pattern()
     out: list[str] = []
     omap: list[tuple[int, int]] = []
@@ -73,10 +91,16 @@ def clean(raw: str) -> tuple[str, list[tuple[int, int]]]:
 
 
 def _dedupe(omap: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    """One breakpoint per clean offset, and none where the mapping just goes on (a
+    replacement of the same length, such as a newline kept as it was)."""
     res: list[tuple[int, int]] = []
     for c, r in omap:
         if res and res[-1][0] == c:
             res[-1] = (c, r)
+            if len(res) > 1 and res[-1][0] - res[-2][0] == res[-1][1] - res[-2][1]:
+                res.pop()
+        elif res and c - res[-1][0] == r - res[-1][1]:
+            continue
         else:
             res.append((c, r))
     return res
