@@ -69,7 +69,7 @@ class Pipeline:
                 for a in batch:
                     try:
                         docs.append(self(a))
-                    except Exception as e:  # reported to the caller, who records it
+                    except Exception as e:  # noqa: BLE001 - reported to the caller, who records it
                         on_error(a, e)
             yield from docs
 

@@ -9,7 +9,6 @@ on a batch. ``requires`` and ``assigns`` name Doc attributes (``"tokens"``,
 from __future__ import annotations
 
 import importlib
-
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from typing import Any, Protocol

@@ -175,12 +175,7 @@ def test_seed_004_entities_link() -> None:
 
 
 def test_seed_000_full_pipeline() -> None:
-    try:
-        from rasid.ner import load_tagger
-
-        load_tagger()
-    except Exception as e:  # the NER model is not shipped in this checkout
-        pytest.skip(f"NER model unavailable: {e}")
+    # the NER model ships in the package: a failure to load it must fail here, not skip
     from rasid.pipeline import Pipeline
 
     doc = Pipeline(["text", "entities", "linking"])(Article(body=_seed("000")))
@@ -205,12 +200,6 @@ def test_eval_gate() -> None:
     oracle = evaluate(pairs, oracle=True).to_dict()
     assert oracle["overall"]["f1"] >= 0.95  # type: ignore[index]
     assert oracle["name_accuracy"] >= 0.82
-    try:
-        from rasid.ner import load_tagger
-
-        load_tagger()
-    except Exception as e:
-        pytest.skip(f"NER model unavailable: {e}")
     full = evaluate(pairs, stages=["text", "entities", "linking"]).to_dict()
     assert full["overall"]["f1"] >= 0.88  # type: ignore[index]
     assert full["name_accuracy"] >= 0.87

@@ -25,7 +25,7 @@ pytest.importorskip("uvicorn", reason="uvicorn is not installed")
 if CHROMIUM is None:
     pytest.skip("no chromium on PATH (apt-get install -y chromium)", allow_module_level=True)
 
-from tests.test_web import fill_store
+from tests.test_web import fill_store  # noqa: E402 - after the skips: needs playwright and uvicorn
 
 
 def _free_port() -> int:

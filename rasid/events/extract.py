@@ -642,8 +642,7 @@ class EventExtractor:
             if w in END_PUNCT or w in _STOP:
                 return None
             ph = self._np(j, limit)
-            if ph is not None and self.ent_at[ph[0]] < 0 and not (
-                    bare(self.norms[ph[0]]) in self.lex.actor_heads) and \
+            if ph is not None and self.ent_at[ph[0]] < 0 and bare(self.norms[ph[0]]) not in self.lex.actor_heads and \
                     self.norms[ph[0]] not in _QUANTIFIERS:
                 # a title alone (الوزير، مساعدة) is a participant only if it names someone
                 r = self.res.phrase(ph[0], ph[1], k)

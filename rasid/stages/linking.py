@@ -3,7 +3,6 @@ coreference groups, places with coordinates (see rasid.kb.doclink)."""
 
 from __future__ import annotations
 
-
 from rasid.doc import Doc
 from rasid.kb.doclink import link_doc, resolve_title
 from rasid.kb.linker import Linker, get_linker

@@ -15,7 +15,6 @@ linking stages keep their speed and their output.
 
 from __future__ import annotations
 
-
 from rasid.doc import Doc, Entity
 from rasid.kb.doclink import corefer_title, link_doc
 from rasid.kb.linker import Linker, get_linker

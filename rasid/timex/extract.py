@@ -552,7 +552,7 @@ def _year_ok(ctx: _Ctx, mt: re.Match, start: int) -> bool:
 
 
 def _cands_year(ctx: _Ctx, out: list[_Cand]) -> None:
-    P, L, N = ctx.P, ctx.P.L, ctx.N
+    L, N = ctx.P.L, ctx.N
     for mt in ctx.matches("yrange"):
         g = mt.groupdict()
         y1, y2 = int(g["y1"]), int(g["y2"])
@@ -595,7 +595,7 @@ def _hijri_to_greg(hy: int, hm: int, hd: int) -> dt.date | None:
         from hijridate import Hijri
         g = Hijri(hy, hm, hd).to_gregorian()
         return dt.date(g.year, g.month, g.day)
-    except Exception:  # out of the Umm al-Qura range or invalid day
+    except (ValueError, OverflowError):  # out of the Umm al-Qura range or invalid day
         return None
 
 
@@ -607,7 +607,7 @@ def _hijri_month_range(hy: int, hm: int) -> tuple[dt.date, dt.date] | None:
         n = h.month_length()
         s = dt.date(a.year, a.month, a.day)
         return s, s + dt.timedelta(days=n - 1)
-    except Exception:
+    except (ValueError, OverflowError):  # outside the Umm al-Qura table
         return None
 
 
@@ -615,12 +615,12 @@ def _hijri_year_of(d: dt.date) -> int | None:
     try:
         from hijridate import Gregorian
         return Gregorian(d.year, d.month, d.day).to_hijri().year
-    except Exception:
+    except (ValueError, OverflowError):  # outside the Umm al-Qura table
         return None
 
 
 def _cands_hijri(ctx: _Ctx, out: list[_Cand]) -> None:
-    P, L, N = ctx.P, ctx.P.L, ctx.N
+    L = ctx.P.L
     for mt in ctx.matches("hijri"):
         g = mt.groupdict()
         hm = L.hijri_months.get(key(g["hm"]))
@@ -682,7 +682,7 @@ def _cands_hijri(ctx: _Ctx, out: list[_Cand]) -> None:
 
 
 def _cands_weekday(ctx: _Ctx, out: list[_Cand]) -> None:
-    P, L, N = ctx.P, ctx.P.L, ctx.N
+    L, N = ctx.P.L, ctx.N
     for mt in ctx.matches("weekday"):
         g = mt.groupdict()
         w1 = L.weekdays[key(g["w1"])]
@@ -716,7 +716,7 @@ def _cands_weekday(ctx: _Ctx, out: list[_Cand]) -> None:
 
 
 def _cands_relday(ctx: _Ctx, out: list[_Cand]) -> None:
-    P, L, N = ctx.P, ctx.P.L, ctx.N
+    L, N = ctx.P.L, ctx.N
     for mt in ctx.matches("relday"):
         rdk = key(mt.group("rd"))
         start = mt.start("core")
@@ -742,7 +742,7 @@ def _cands_relday(ctx: _Ctx, out: list[_Cand]) -> None:
 
 
 def _cands_period(ctx: _Ctx, out: list[_Cand]) -> None:
-    P, L, N = ctx.P, ctx.P.L, ctx.N
+    L, N = ctx.P.L, ctx.N
     for mt in ctx.matches("period"):
         g = mt.groupdict()
         unit = L.periods[key(g["unit"])]
@@ -783,7 +783,7 @@ def _cands_period(ctx: _Ctx, out: list[_Cand]) -> None:
 
 
 def _cands_ago(ctx: _Ctx, out: list[_Cand]) -> None:
-    P, L, N = ctx.P, ctx.P.L, ctx.N
+    L, N = ctx.P.L, ctx.N
     for mt in ctx.matches("ago"):
         g = mt.groupdict()
         nxt = _next_words(N, mt.end("core"), 1)
@@ -791,11 +791,11 @@ def _cands_ago(ctx: _Ctx, out: list[_Cand]) -> None:
             continue  # "بعد ثلاثة أيام من الانتخابات": anchored on an event, not on today
         if g["n"]:
             n = int(g["n"]) if g["n"].isdigit() else L.cardinals.get(key(g["n"]))
-            unit, kind = L.units[key(g["unit"])]
+            unit = L.units[key(g["unit"])][0]
         elif g["dual"]:
-            n, (unit, kind) = 2, L.units[key(g["dual"])]
+            n, unit = 2, L.units[key(g["dual"])][0]
         else:
-            n, (unit, kind) = 1, L.units[key(g["sing"])]
+            n, unit = 1, L.units[key(g["sing"])][0]
         if not n:
             continue
         sign = -1 if key(g["dir"]) in L.ago else 1
