@@ -198,3 +198,72 @@ def test_stitch_joins_a_story_across_windows() -> None:
         ws(UNDATED, "s-g", None, {"كرة": 0.9, "مباراة": 0.4}, {}),  # s-d is long dormant
     ], window_days=7)
     assert merged == {"s-c": "s-a", "s-f": "s-e"}
+
+
+def _corpus_fixture() -> list[str]:
+    """The first ANT articles plus near-copies of some of them, later in the input and dated
+    in a later story window: the last three quarters of an article's words, and the last half
+    (it matches the first copy but often not the original: the groups are stars around
+    their earliest article, so it then stays apart)."""
+    ant = need_shared("news", "ant", "ant_multisource_v2.1.jsonl.gz")
+    recs = []
+    with gzip.open(ant, "rt", encoding="utf-8") as f:
+        for n, line in enumerate(f):
+            if n >= 240:
+                break
+            recs.append(json.loads(line))
+    extra = []
+    for r in recs[::12]:
+        words = r["text"].split(" ")
+        if len(words) < 120:
+            continue
+        later = "Fri, 20 Jul 2018 10:00:00 +0300"
+        extra.append(dict(r, docno=r["docno"] + "-copy", text=" ".join(words[len(words) // 4:]), time=later))
+        extra.append(dict(r, docno=r["docno"] + "-copy2", text=" ".join(words[len(words) // 2:]), time=later))
+    return [json.dumps(r, ensure_ascii=False) for r in recs + extra]
+
+
+def test_corpus_steps_match_the_local_store() -> None:
+    """The Spark near-duplicate step (LSH buckets, groups, the local index per group; on the
+    driver and in Spark tasks) and the story step (one window) give, article by article, the
+    ``duplicate_of`` and ``story`` of the local store's incremental tracker in input order;
+    with 30-day windows a near-duplicate still joins its original's story."""
+    _need_spark()
+    pytest.importorskip("datasketch")
+    from pyspark.sql import functions as F
+
+    from rasid.pipeline import Pipeline
+    from rasid.spark import corpus
+    from rasid.spark.runner import session
+    from rasid.spark.worker import corpus_columns, parse_record
+    from rasid.stories.tracker import StoryTracker
+
+    lines = _corpus_fixture()
+    arts = [parse_record(line, f"x:{i + 1}", "jsonl", None) for i, line in enumerate(lines)]
+    docs = list(Pipeline(("text",)).pipe(arts))  # type: ignore[arg-type]
+    rows = [(seq, d.id, *corpus_columns(d).values()) for seq, d in enumerate(docs)]
+    tracker = StoryTracker()
+    local = {d.id: (x.duplicate_of, x.story) for d in docs for x in [tracker.assign(d)]}
+    assert sum(1 for dup, _ in local.values() if dup) >= 10  # the fixture has near-duplicates
+    assert any(k.endswith("-copy2") and not dup for k, (dup, _) in local.items())  # a star kept apart
+
+    spark = session("local[2]", partitions=2, quiet=True)
+    df = spark.createDataFrame(rows, "seq long, id string, sig array<long>, day int, features binary")
+    ids = dict((seq, d.id) for seq, d in enumerate(docs))
+    for nodes in (corpus.LOCAL_GROUP_NODES, 0):  # groups on the driver / in Spark tasks
+        dups, n = corpus.duplicates(df.select("seq", "id", "sig", "day"), local_nodes=nodes)
+        got = {ids[r["seq"]]: r["duplicate_of"] for r in dups.collect()}
+        assert got == {k: dup for k, (dup, _) in local.items() if dup}
+        assert n in (None, len(got))
+    base = df.join(dups.drop("dup_seq"), "seq", "left")
+    st, n_stories = corpus.stories(base, 0, fetch_all=True)
+    got = {ids[r["seq"]]: r["story"] for r in st.collect()}
+    assert got == {k: story for k, (_, story) in local.items()}
+    assert n_stories == len(set(got.values()))
+    st, n_stories = corpus.stories(base, 30)
+    got = {ids[r["seq"]]: r["story"] for r in st.collect()}
+    assert n_stories == len(set(got.values()))
+    for k, (dup, _) in local.items():
+        if dup:
+            assert got[k] == got[dup], k
+    assert df.where(F.col("day").isNull()).count() == 0

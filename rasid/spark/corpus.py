@@ -44,49 +44,109 @@ def lsh_params(threshold: float) -> tuple[int, int]:
     return lsh.b, lsh.r
 
 
-def duplicates(df: DataFrame, threshold: float | None = None, max_rounds: int = 100) -> DataFrame:
-    """``(seq, id, sig)`` rows -> ``(seq, duplicate_of, dup_seq)`` for the articles that are
-    near-duplicates of an earlier one (the others are absent)."""
-    from pyspark import StorageLevel
+def components(edges: Iterable[tuple[int, int]]) -> dict[int, int]:
+    """Connected components of an edge list: {node: the smallest node of its component}."""
+    parent: dict[int, int] = {}
+
+    def find(x: int) -> int:
+        root = x
+        while parent.get(root, root) != root:
+            root = parent[root]
+        while x != root:  # path compression
+            parent[x], x = root, parent[x]
+        return root
+
+    for a, b in edges:
+        parent.setdefault(a, a)
+        parent.setdefault(b, b)
+        ra, rb = find(a), find(b)
+        if ra != rb:
+            parent[max(ra, rb)] = min(ra, rb)
+    return {x: find(x) for x in parent}
+
+
+def duplicate_rows(rows: Iterable[tuple[int, str, Any, int | None]], threshold: float | None = None
+                   ) -> Iterator[tuple[int, str, int, int | None]]:
+    """Articles ``(seq, id, signature, day)`` of whole LSH groups through one local
+    :class:`rasid.stories.fingerprint.DuplicateIndex`, in input order: ``(seq, duplicate_of, its
+    seq, its day)`` for each article that is a near-duplicate of an earlier one. Articles of
+    different groups share no band bucket, so the index never makes one the other's candidate:
+    several groups can go through one index (building one costs about 10 ms)."""
+    import numpy as np
+
+    from rasid.stories.fingerprint import THRESHOLD, DuplicateIndex
+
+    idx = DuplicateIndex(THRESHOLD if threshold is None else threshold)
+    known: dict[str, tuple[int, int | None]] = {}
+    for seq, aid, sig, day in sorted(rows, key=lambda r: r[0]):
+        m = idx.check_signature(aid, np.asarray(sig, dtype=np.uint64))
+        idx.add(aid, m, seq=seq)
+        known[aid] = (seq, day)
+        if m.duplicate_of is not None:
+            yield (seq, m.duplicate_of, *known[m.duplicate_of])
+
+
+DUPLICATE_OUT = "seq long, duplicate_of string, dup_seq long, dup_day int"
+
+
+def _duplicate_arrow(threshold: float | None) -> Any:
+    def run(batches: Iterator[Any]) -> Iterator[Any]:
+        import pyarrow as pa
+
+        rows = [r for b in batches for r in zip(*(b.column(c).to_pylist() for c in ("seq", "id", "sig", "day")))]
+        found = list(duplicate_rows(rows, threshold))
+        yield pa.RecordBatch.from_arrays(
+            [pa.array([f[i] for f in found], t) for i, t in enumerate((pa.int64(), pa.string(), pa.int64(), pa.int32()))],
+            names=["seq", "duplicate_of", "dup_seq", "dup_day"])
+
+    return run
+
+
+#: up to this many articles sharing a bucket, the driver runs the index over their groups
+LOCAL_GROUP_NODES = 50_000
+
+
+def duplicates(df: DataFrame, threshold: float | None = None,
+               local_nodes: int = LOCAL_GROUP_NODES) -> tuple[DataFrame, int | None]:
+    """``(seq, id, sig, day)`` rows -> ``(seq, duplicate_of, dup_seq, dup_day)`` for the articles
+    that are near-duplicates of an earlier one (the others are absent), and their number when
+    the driver knows it without a job.
+
+    Exactly what :class:`DuplicateIndex` gives in input order: every candidate an LSH query would
+    return shares a band bucket with the article, so the index can run over each connected
+    group of the "shares a bucket" graph on its own. Spark computes the buckets (one shuffle
+    of 8-byte keys); the driver joins their heads into groups (union-find over one pair of ids
+    per article that shares a bucket: no signatures, no texts). When at most ``local_nodes``
+    articles are in groups (the usual case: a few percent of a news corpus) the driver fetches
+    their signatures and runs the index; beyond, the groups are spread over Python tasks (a
+    group never split), each running one index over its groups in input order."""
     from pyspark.sql import functions as F
 
-    from rasid.stories.fingerprint import NUM_PERM, THRESHOLD
+    from rasid.stories.fingerprint import THRESHOLD
 
+    spark = df.sparkSession
     threshold = THRESHOLD if threshold is None else threshold
     b, r = lsh_params(threshold)
-    sigs = df.where(F.col("sig").isNotNull()).select("seq", "id", "sig")
+    sigs = df.where(F.col("sig").isNotNull()).select("seq", "id", "sig", "day")
     keys = F.array(*[F.xxhash64(F.lit(i), F.slice("sig", i * r + 1, r)) for i in range(b)])
-    bands = sigs.select("seq", F.posexplode(keys).alias("band", "key"))
-    a, e = bands.alias("a"), bands.alias("e")
-    # LSH candidates: earlier articles sharing a band bucket (what MinHashLSH.query returns)
-    pairs = (a.join(e, (F.col("a.band") == F.col("e.band")) & (F.col("a.key") == F.col("e.key"))
-                    & (F.col("e.seq") < F.col("a.seq")))
-             .select(F.col("a.seq").alias("seq"), F.col("e.seq").alias("cand")).distinct()
-             .persist(StorageLevel.MEMORY_AND_DISK))
-    nodes = pairs.select("seq").union(pairs.select(F.col("cand").alias("seq"))).distinct().persist()
-    s1 = sigs.select("seq", F.col("sig").alias("sig1"))
-    s2 = sigs.select(F.col("seq").alias("root"), F.col("sig").alias("sig2"))
-    same = F.expr("size(filter(zip_with(sig1, sig2, (x, y) -> x = y), z -> z))")
-    # DuplicateIndex.check: groups are stars around their root; an article joins the earliest
-    # root of its candidates that it matches itself. root(i) depends on earlier roots only, so
-    # iterating from root(x) = x reaches the sequential result (one round per level of depth).
-    roots = nodes.select("seq", F.col("seq").alias("root"))
-    for _ in range(max_rounds):
-        via = pairs.join(roots.select(F.col("seq").alias("cand"), "root"), "cand").select("seq", "root").distinct()
-        hit = (via.join(s1, "seq").join(s2, "root").where(same / F.lit(float(NUM_PERM)) >= F.lit(threshold))
-               .groupBy("seq").agg(F.min("root").alias("found")))
-        new = (nodes.join(hit, "seq", "left").select("seq", F.coalesce("found", "seq").alias("root"))
-               .localCheckpoint())
-        changed = (new.join(roots.withColumnRenamed("root", "old"), "seq")
-                   .where(F.col("root") != F.col("old")).limit(1).count())
-        roots = new
-        if not changed:
-            break
-    pairs.unpersist()
-    nodes.unpersist()
-    ids = sigs.select(F.col("seq").alias("root"), F.col("id").alias("duplicate_of"))
-    return (roots.where(F.col("root") != F.col("seq")).join(ids, "root")
-            .select("seq", "duplicate_of", F.col("root").alias("dup_seq")))
+    # a bucket with k articles gives k - 1 edges to its earliest article (not k(k-1)/2 pairs)
+    edges = (sigs.select("seq", F.explode(keys).alias("key"))
+             .groupBy("key").agg(F.min("seq").alias("head"), F.collect_set("seq").alias("members"))
+             .where(F.size("members") > 1)
+             .select("head", F.explode("members").alias("seq")).where(F.col("seq") != F.col("head"))
+             .distinct())
+    group = components((row["head"], row["seq"]) for row in edges.collect())
+    if not group:
+        return spark.createDataFrame([], DUPLICATE_OUT), 0
+    g = spark.createDataFrame(list(group.items()), "seq long, grp long")
+    members = sigs.join(F.broadcast(g) if len(group) < 1_000_000 else g, "seq")
+    if len(group) > local_nodes:
+        n_tasks = max(1, min(len(set(group.values())), spark.sparkContext.defaultParallelism * 4))
+        return (members.repartition(n_tasks, "grp").drop("grp")
+                .mapInArrow(_duplicate_arrow(threshold), DUPLICATE_OUT)), None
+    found = list(duplicate_rows(((row["seq"], row["id"], row["sig"], row["day"]) for row in members.collect()),
+                                threshold))
+    return spark.createDataFrame(found, DUPLICATE_OUT), len(found)
 
 
 # -- stories ----------------------------------------------------------------------------
@@ -103,18 +163,15 @@ def _features(blob: bytes) -> Any:
 
 def cluster_window(rows: Iterable[tuple[int, str, str | None, bytes]]) -> Iterator[dict[str, Any]]:
     """One window's articles ``(seq, id, duplicate_of, pickled features)`` in input order, through
-    the local Clusterer: a row per article (``kind`` "a", story null when it is a duplicate of
-    an article outside the window) and one per story (``kind`` "s", with its state)."""
+    the local Clusterer: a row per article (``kind`` "a") and one per story (``kind`` "s", with
+    its state). A duplicate is in its original's window (see :func:`stories`): it joins the
+    original's story, whose size and dates it extends, as in the local store."""
     from rasid.stories.cluster import Clusterer
 
     c = Clusterer()
     first_seq: dict[str, int] = {}
     for seq, aid, dup, fjs in rows:
         f = _features(fjs)
-        if dup and dup not in c.member_story:
-            # its original is in another window: it takes the original's story after stitching
-            yield {"kind": "a", "seq": seq, "story": None}
-            continue
         a = c.assign(aid, f, duplicate_of=dup)
         first_seq.setdefault(a.story, seq)
         yield {"kind": "a", "seq": seq, "story": a.story}
@@ -146,6 +203,16 @@ class WindowStory:
     story: Any  # rasid.stories.cluster.Story
 
 
+def _cosine_below(vec: dict[str, float], s: Any, bound: float) -> bool:
+    """Whether ``s.cosine(vec)`` is surely below ``bound``: the same sum over the shared terms
+    only (a set intersection instead of a lookup per term), with a margin for the order of
+    the additions, so that a candidate the exact score could accept is never skipped."""
+    if not s.norm:
+        return True
+    cent = s.centroid
+    return sum(vec[t] * cent[t] for t in vec.keys() & cent.keys()) / s.norm < bound - 1e-9
+
+
 class _Stitcher:
     """The driver side of story clustering: window stories in date order join an earlier
     window's story or stay their own. Stories dormant for every later window are dropped."""
@@ -169,6 +236,8 @@ class _Stitcher:
             for sid in c.candidates(unit):
                 if sid not in c.stories or self.window_of[sid] == ws.window:
                     continue  # pruned, or split apart by the window's own clustering
+                if _cosine_below(unit.vec, c.stories[sid], c.min_cosine):
+                    continue  # rejected whatever the rest of the score (most candidates)
                 sc, cos = c.score(unit, c.stories[sid])
                 if cos >= c.min_cosine and sc >= c.threshold and (best is None or sc > best[0]):
                     best = (sc, sid)
@@ -217,36 +286,46 @@ def stitch(stories: Iterable[WindowStory], window_days: int) -> dict[str, str]:
     return st.merged
 
 
-def stories(df: DataFrame, window_days: int = 30) -> DataFrame:
-    """``(seq, id, day, features, duplicate_of, dup_seq)`` rows -> ``(seq, story)`` for every row.
+def stories(df: DataFrame, window_days: int = 30, fetch_all: bool = False) -> tuple[DataFrame, int]:
+    """``(seq, id, day, features, duplicate_of, dup_day)`` rows -> ``(seq, story)`` for every
+    row, and the number of stories (window stories less those stitched into an earlier one:
+    no Spark job counts them).
 
-    ``window_days=0``: one window, the local store's result exactly (one task clusters all)."""
+    An article's window is that of its publication day, a near-duplicate's that of its
+    original (``dup_day``): it joins the original's story inside the window, as in the local
+    store. ``window_days=0``: one window, the local store's result exactly (one task).
+    The window stories come to the driver in date order, a partition at a time, or, with
+    ``fetch_all`` (a small corpus), all at once (no sort job)."""
     from pyspark import StorageLevel
     from pyspark.sql import functions as F
 
     spark = df.sparkSession
     if window_days > 0:
-        window = F.coalesce(F.floor(F.col("day") / F.lit(window_days)), F.lit(UNDATED)).cast("long")
+        day = F.when(F.col("duplicate_of").isNotNull(), F.col("dup_day")).otherwise(F.col("day"))
+        window = F.coalesce(F.floor(day / F.lit(window_days)), F.lit(UNDATED)).cast("long")
     else:
         window = F.lit(0).cast("long")
     win = (df.select("seq", "id", "duplicate_of", "features", window.alias("window"))
            .groupBy("window").applyInPandas(_window_pandas(), WINDOW_OUT)
            .persist(StorageLevel.MEMORY_AND_DISK))
-    summaries = (win.where(F.col("kind") == "s").orderBy("window", "first_seq")
-                 .select("window", "story", "first", "last", "size", "state"))
-    merged = stitch((WindowStory(r["window"], pickle.loads(r["state"])) for r in summaries.toLocalIterator()),
-                    window_days)
-    art = win.where(F.col("kind") == "a").select("seq", F.col("story").alias("local"))
-    if merged:
-        m = spark.createDataFrame(list(merged.items()), "local string, merged string")
-        art = art.join(F.broadcast(m) if len(merged) < 200_000 else m, "local", "left")
-        art = art.select("seq", F.coalesce("merged", "local").alias("story"))
-    else:
-        art = art.select("seq", F.col("local").alias("story"))
-    # duplicates of an article in another window: their original's story
-    dups = df.where(F.col("dup_seq").isNotNull()).select("seq", "dup_seq")
-    orig = art.select(F.col("seq").alias("dup_seq"), F.col("story").alias("orig_story"))
-    art = (art.join(dups, "seq", "left").join(orig, "dup_seq", "left")
-           .select("seq", F.coalesce("story", "orig_story").alias("story")))
-    return art
+    summaries = win.where(F.col("kind") == "s").select("window", "first_seq", "state")
+    n_window = 0
 
+    def window_stories() -> Iterator[WindowStory]:
+        nonlocal n_window
+        if fetch_all:
+            rows: Iterable[Any] = sorted(summaries.collect(), key=lambda r: (r["window"], r["first_seq"]))
+        else:
+            rows = summaries.orderBy("window", "first_seq").toLocalIterator(prefetchPartitions=True)
+        for r in rows:
+            n_window += 1
+            yield WindowStory(r["window"], pickle.loads(r["state"]))
+
+    merged = stitch(window_stories(), window_days)
+    art = win.where(F.col("kind") == "a").select("seq", F.col("story").alias("local"))
+    if not merged:
+        return art.select("seq", F.col("local").alias("story")), n_window
+    m = spark.createDataFrame(list(merged.items()), "local string, merged string")
+    art = (art.join(F.broadcast(m) if len(merged) < 200_000 else m, "local", "left")
+           .select("seq", F.coalesce("merged", "local").alias("story")))
+    return art, n_window - len(merged)

@@ -28,6 +28,12 @@ if TYPE_CHECKING:
     from pyspark.sql import DataFrame, SparkSession
 
 FORMATS = ("jsonl", "csv", "parquet")
+#: JVM options of a local[N] session (the driver's JVM is the executor): C1 JIT only
+LOCAL_JVM_OPTIONS = "-XX:TieredStopAtLevel=1"
+#: up to this many analyzed articles, the corpus columns are broadcast (see analyze)
+BROADCAST_ARTICLES = 500_000
+#: up to this many analyzed articles, the window stories (a few KB each) are fetched at once
+FETCH_STORIES = 20_000
 
 
 @dataclass
@@ -68,6 +74,11 @@ def session(master: str | None = None, *, partitions: int | None = None, quiet: 
         os.environ.setdefault("PYSPARK_PYTHON", sys.executable)
         os.environ.setdefault("PYSPARK_DRIVER_PYTHON", sys.executable)
         b = b.config("spark.ui.enabled", "false")
+        if not preset.contains("spark.driver.extraJavaOptions") and "spark.driver.extraJavaOptions" not in (conf or {}):
+            # the JVM only moves data here (Python does the analysis), but its optimizing JIT
+            # compiler spent as much CPU (about 30 s per run) compiling Spark's code paths as
+            # the JVM spent running them: the quick compiler alone halves the JVM's CPU
+            b = b.config("spark.driver.extraJavaOptions", LOCAL_JVM_OPTIONS)
     if quiet:
         b = b.config("spark.ui.showConsoleProgress", "false")
     for k, v in (conf or {}).items():
@@ -94,9 +105,27 @@ def input_format(paths: Sequence[str], fmt: str = "auto") -> str:
     return kinds.pop()
 
 
-def read_records(spark: SparkSession, paths: Sequence[str], fmt: str) -> DataFrame:
-    """``(seq, origin, line)``: every record as JSON text, numbered in input order, with the
-    ``file:line`` it came from (record number for CSV/Parquet). Blank lines are skipped."""
+#: seq = (rank of the input file << LINE_BITS) + line (or record) number in the file
+LINE_BITS = 36
+
+
+@dataclass
+class Records:
+    """The input records ``(seq, origin, line)`` and how Spark split them."""
+
+    df: DataFrame
+    #: input partitions, and how many of them hold records
+    partitions: int
+    #: every partition holds a range of seq entirely after the previous partition's
+    ordered: bool
+    #: no partition holds more than 1.5 x the mean number of records
+    balanced: bool
+
+
+def read_records(spark: SparkSession, paths: Sequence[str], fmt: str) -> Records:
+    """``(seq, origin, line)``: every record as JSON text, numbered in input order (files by
+    path, then lines: the same whatever the partitioning), with the ``file:line`` it came from
+    (record number for CSV/Parquet). Blank lines are skipped."""
     from pyspark.sql import functions as F
 
     if fmt == "jsonl":
@@ -113,25 +142,54 @@ def read_records(spark: SparkSession, paths: Sequence[str], fmt: str) -> DataFra
                         F.col("_metadata.file_path").alias("file"))
     else:
         raise RasidError(f"unknown input format {fmt!r} (one of {', '.join(FORMATS)})")
-    # monotonically_increasing_id = (partition << 33) + row in partition: ordered, and turned
-    # into line numbers with one small aggregate (no sort, no shuffle of the texts)
-    df = df.withColumn("seq", F.monotonically_increasing_id())
-    part, row = F.shiftright("seq", 33), F.col("seq").bitwiseAND(F.lit((1 << 33) - 1))
+    # monotonically_increasing_id = (partition << 33) + row in partition: turned into line
+    # numbers with one small aggregate (no sort, no shuffle of the texts)
+    df = df.withColumn("mid", F.monotonically_increasing_id())
+    part, row = F.shiftright("mid", 33), F.col("mid").bitwiseAND(F.lit((1 << 33) - 1))
     counts = (df.select("file", part.alias("part"), row.alias("row")).groupBy("file", "part")
               .agg(F.min("row").alias("first"), F.count(F.lit(1)).alias("n")).collect())
-    base: list[tuple[str, int, int]] = []
+    rank = {f: i for i, f in enumerate(sorted({r["file"] for r in counts}))}
+    base: list[tuple[str, int, int, int]] = []
     done: dict[str, int] = {}
+    ranges: dict[int, tuple[int, int]] = {}
+    rows: dict[int, int] = {}
     for r in sorted(counts, key=lambda r: (r["file"], r["part"])):
         before = done.get(r["file"], 0)
-        base.append((r["file"], r["part"], before - r["first"] + 1))
+        base.append((r["file"], r["part"], before - r["first"] + 1, rank[r["file"]] << LINE_BITS))
         done[r["file"]] = before + r["n"]
-    offsets = spark.createDataFrame(base or [("", 0, 0)], "ofile string, opart long, offset long")
+        lo = (rank[r["file"]] << LINE_BITS) + before + 1
+        old = ranges.get(r["part"], (lo, lo + r["n"] - 1))
+        ranges[r["part"]] = (min(old[0], lo), max(old[1], lo + r["n"] - 1))
+        rows[r["part"]] = rows.get(r["part"], 0) + r["n"]
+    spans = [ranges[p] for p in sorted(ranges)]
+    ordered = all(a[1] < b[0] for a, b in zip(spans, spans[1:]))
+    balanced = bool(rows) and max(rows.values()) <= 1.5 * sum(rows.values()) / len(rows)
+    offsets = spark.createDataFrame(base or [("", 0, 0, 0)], "ofile string, opart long, offset long, obase long")
     df = df.join(F.broadcast(offsets), (F.col("file") == F.col("ofile")) & (part == F.col("opart")), "left")
+    line_no = row + F.col("offset")
     name = F.regexp_replace(F.col("file"), "^file:(//)?(?=/)", "")
     sep = F.lit(":" if fmt == "jsonl" else "#")
-    origin = F.concat(name, sep, (row + F.col("offset")).cast("string"))
-    return (df.where(F.trim("line") != "")
-            .select("seq", origin.alias("origin"), "line"))
+    origin = F.concat(name, sep, line_no.cast("string"))
+    df = (df.where(F.trim("line") != "")
+          .select((F.col("obase") + line_no).alias("seq"), origin.alias("origin"), "line"))
+    return Records(df, len(rows), ordered, balanced)
+
+
+def input_bytes(spark: SparkSession, paths: Sequence[str]) -> int | None:
+    """Total size of the input files (None when a file system cannot tell)."""
+    jvm = spark.sparkContext._jvm
+    assert jvm is not None
+    conf = spark.sparkContext._jsc.hadoopConfiguration()
+    total = 0
+    try:
+        for p in paths:
+            path = jvm.org.apache.hadoop.fs.Path(p)
+            fs = path.getFileSystem(conf)
+            for st in fs.globStatus(path) or []:
+                total += fs.getContentSummary(st.getPath()).getLength() if st.isDirectory() else st.getLen()
+    except Exception:  # noqa: BLE001 - only a hint for the split size
+        return None
+    return total
 
 
 def _exists(spark: SparkSession, path: str) -> bool:
@@ -147,7 +205,21 @@ def sibling(out: str, suffix: str) -> str:
     return (base.removesuffix(".parquet") if base.endswith(".parquet") else base) + "." + suffix
 
 
-def analyze(spark: SparkSession, paths: Sequence[str], out: str, *,
+def analyze(spark: SparkSession, paths: Sequence[str], out: str, **kw: Any) -> SparkResult:
+    """Run the job (see the module doc and :func:`_analyze` for the options); the session's
+    split size, set for the input, is restored afterwards."""
+    key = "spark.sql.files.maxPartitionBytes"
+    before = spark.conf.get(key, None)
+    try:
+        return _analyze(spark, paths, out, **kw)
+    finally:
+        if before is None:
+            spark.conf.unset(key)
+        else:
+            spark.conf.set(key, before)
+
+
+def _analyze(spark: SparkSession, paths: Sequence[str], out: str, *,
             stages: Sequence[str] = DEFAULT_STAGES, partitions: int | None = None, fmt: str = "auto",
             jsonl: bool = False, rejects: str | None = None, corpus: bool = True, window_days: int = 30,
             published: str | None = None, overwrite: bool = False, batch_size: int = 64) -> SparkResult:
@@ -177,14 +249,24 @@ def analyze(spark: SparkSession, paths: Sequence[str], out: str, *,
         res.seconds[step] = round(now - t, 2)
         t = now
 
-    records = read_records(spark, paths, fmt)
     n_parts = partitions or 3 * spark.sparkContext.defaultParallelism
+    # files that can be split are read in about n_parts splits of equal size (so balanced by
+    # text length): then no shuffle precedes the analysis
+    size = input_bytes(spark, paths)
+    if size:
+        spark.conf.set("spark.sql.files.maxPartitionBytes", str(max(64 * 1024, -(-size // n_parts))))
+    records = read_records(spark, paths, fmt)
     lap("read")
     cpu = spark.sparkContext.accumulator(0.0)
     mapper = arrow_mapper(to_arrow_schema(ANALYZED), cpu=cpu, stages=tuple(stages), fmt=fmt, published=published,
                           corpus=corpus, batch_size=batch_size)
-    analyzed = (records.repartition(n_parts).mapInArrow(mapper, ANALYZED)
-                .persist(StorageLevel.MEMORY_AND_DISK))
+    # each analysis task takes a consecutive range of input order, so the write needs no
+    # shuffle: the input partitions themselves when they are that and balanced, else ranges
+    # of equal counts
+    source = records.df
+    if not (records.ordered and records.balanced and records.partitions >= n_parts):
+        source = source.repartitionByRange(n_parts, "seq")
+    analyzed = source.mapInArrow(mapper, ANALYZED).persist(StorageLevel.MEMORY_AND_DISK)
     for r in analyzed.groupBy(F.col("reject").isNull().alias("ok")).count().collect():
         if r["ok"]:
             res.analyzed = r["count"]
@@ -192,30 +274,42 @@ def analyze(spark: SparkSession, paths: Sequence[str], out: str, *,
             res.rejected = r["count"]
     res.read = res.analyzed + res.rejected
     lap("analyze")
+    # the per-article corpus columns (seq, story: ~30 bytes) are broadcast to the analyzed
+    # partitions up to this size; beyond, they are joined by a shuffle and the rows re-ranged
+    broadcast = res.analyzed <= BROADCAST_ARTICLES
+
+    def small(d: DataFrame) -> DataFrame:
+        return F.broadcast(d) if broadcast else d
+
     res.worker_cpu = round(float(cpu.value), 2)
-    (analyzed.where(F.col("reject").isNotNull())
-     .select("origin", F.col("reject").alias("reason"), "raw").orderBy("origin").coalesce(1)
-     .write.mode(mode).option("ignoreNullFields", "false").json(res.rejects))
     ok = analyzed.where(F.col("reject").isNull())
     if corpus and res.analyzed:
-        dups = corpus_steps.duplicates(ok.select("seq", "id", "sig")).persist(StorageLevel.MEMORY_AND_DISK)
-        res.duplicates = dups.count()
+        dups, n_dups = corpus_steps.duplicates(ok.select("seq", "id", "sig", "day"))
+        if n_dups is None:  # found by Spark tasks: kept, and counted
+            dups = dups.persist(StorageLevel.MEMORY_AND_DISK)
+            n_dups = dups.count()
+        res.duplicates = n_dups
         lap("near-duplicates")
-        base = ok.select("seq", "id", "day", "features").join(dups, "seq", "left")
-        st = corpus_steps.stories(base, window_days).persist(StorageLevel.MEMORY_AND_DISK)
-        res.stories = st.select("story").distinct().count()
+        base = ok.select("seq", "id", "day", "features").join(dups.drop("dup_seq"), "seq", "left")
+        st, res.stories = corpus_steps.stories(base, window_days, fetch_all=res.analyzed <= FETCH_STORIES)
         lap("stories")
         final = (ok.drop("duplicate_of", "story")
-                 .join(dups.select("seq", "duplicate_of"), "seq", "left").join(st, "seq", "left"))
+                 .join(small(dups.select("seq", "duplicate_of")), "seq", "left").join(small(st), "seq", "left"))
     else:
         final = ok
-    ordered = final.repartitionByRange(n_parts, "seq").sortWithinPartitions("seq").select(*CONTRACT_FIELDS)
+    # the analyzed partitions are consecutive ranges of seq: with the corpus columns
+    # broadcast, each is written as it is, sorted (no shuffle of the analyzed rows)
+    ordered = (final if broadcast else final.repartitionByRange(n_parts, "seq")).sortWithinPartitions("seq")
+    ordered = ordered.select(*CONTRACT_FIELDS)
     if res.jsonl:  # both outputs from one computed, ordered copy
         ordered = ordered.persist(StorageLevel.MEMORY_AND_DISK)
     ordered.write.mode(mode).parquet(res.out)
     if res.jsonl:
         ordered.write.mode(mode).option("ignoreNullFields", "false").json(res.jsonl)
         ordered.unpersist()
+    rej = analyzed.where(F.col("reject").isNotNull())
+    (rej.orderBy("seq") if res.rejected else rej).select("origin", F.col("reject").alias("reason"), "raw") \
+        .coalesce(1).write.mode(mode).option("ignoreNullFields", "false").json(res.rejects)
     lap("write")
     analyzed.unpersist()
     return res

@@ -134,7 +134,11 @@ class DuplicateIndex:
         return _Sketch(sig)
 
     def check(self, article_id: str, text: str) -> Match:
-        sig = signature(shingles(text))
+        return self.check_signature(article_id, signature(shingles(text)))
+
+    def check_signature(self, article_id: str, sig: np.ndarray | None) -> Match:
+        """:meth:`check` of a signature computed elsewhere (the Spark executors compute them
+        while the text is in memory, then run this index over each LSH-connected group)."""
         if sig is None:
             return Match(None, 0.0, None)
         # groups are stars around their root (earliest stored article): an article joins a
