@@ -250,8 +250,9 @@ def test_corpus_steps_match_the_local_store() -> None:
     spark = session("local[2]", partitions=2, quiet=True)
     df = spark.createDataFrame(rows, "seq long, id string, sig array<long>, day int, features binary")
     ids = dict((seq, d.id) for seq, d in enumerate(docs))
-    for nodes in (corpus.LOCAL_GROUP_NODES, 0):  # groups on the driver / in Spark tasks
-        dups, n = corpus.duplicates(df.select("seq", "id", "sig", "day"), local_nodes=nodes)
+    # buckets by a shuffle or on the driver (small corpus); groups on the driver or in tasks
+    for small, nodes in ((False, corpus.LOCAL_GROUP_NODES), (False, 0), (True, corpus.LOCAL_GROUP_NODES)):
+        dups, n = corpus.duplicates(df.select("seq", "id", "sig", "day"), local_nodes=nodes, small=small)
         got = {ids[r["seq"]]: r["duplicate_of"] for r in dups.collect()}
         assert got == {k: dup for k, (dup, _) in local.items() if dup}
         assert n in (None, len(got))
@@ -260,10 +261,14 @@ def test_corpus_steps_match_the_local_store() -> None:
     got = {ids[r["seq"]]: r["story"] for r in st.collect()}
     assert got == {k: story for k, (_, story) in local.items()}
     assert n_stories == len(set(got.values()))
-    st, n_stories = corpus.stories(base, 30)
-    got = {ids[r["seq"]]: r["story"] for r in st.collect()}
-    assert n_stories == len(set(got.values()))
-    for k, (dup, _) in local.items():
-        if dup:
-            assert got[k] == got[dup], k
+    windowed = []
+    for fetch_all in (False, True):
+        st, n_stories = corpus.stories(base, 30, fetch_all=fetch_all)
+        got = {ids[r["seq"]]: r["story"] for r in st.collect()}
+        assert n_stories == len(set(got.values()))
+        for k, (dup, _) in local.items():
+            if dup:
+                assert got[k] == got[dup], k
+        windowed.append(got)
+    assert windowed[0] == windowed[1]
     assert df.where(F.col("day").isNull()).count() == 0

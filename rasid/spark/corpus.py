@@ -102,12 +102,23 @@ def _duplicate_arrow(threshold: float | None) -> Any:
     return run
 
 
+def _bucket_edges(rows: Iterable[tuple[int, list[int]]]) -> Iterator[tuple[int, int]]:
+    """(seq, band keys) -> an edge from each article to the first article of every bucket it
+    shares with an earlier one."""
+    head: dict[int, int] = {}
+    for seq, keys in rows:
+        for k in keys:
+            h = head.setdefault(k, seq)
+            if h != seq:
+                yield h, seq
+
+
 #: up to this many articles sharing a bucket, the driver runs the index over their groups
 LOCAL_GROUP_NODES = 50_000
 
 
-def duplicates(df: DataFrame, threshold: float | None = None,
-               local_nodes: int = LOCAL_GROUP_NODES) -> tuple[DataFrame, int | None]:
+def duplicates(df: DataFrame, threshold: float | None = None, local_nodes: int = LOCAL_GROUP_NODES,
+               small: bool = False) -> tuple[DataFrame, int | None]:
     """``(seq, id, sig, day)`` rows -> ``(seq, duplicate_of, dup_seq, dup_day)`` for the articles
     that are near-duplicates of an earlier one (the others are absent), and their number when
     the driver knows it without a job.
@@ -119,7 +130,8 @@ def duplicates(df: DataFrame, threshold: float | None = None,
     per article that shares a bucket: no signatures, no texts). When at most ``local_nodes``
     articles are in groups (the usual case: a few percent of a news corpus) the driver fetches
     their signatures and runs the index; beyond, the groups are spread over Python tasks (a
-    group never split), each running one index over its groups in input order."""
+    group never split), each running one index over its groups in input order. A ``small``
+    corpus skips the bucket shuffle: its band keys (200 bytes per article) come to the driver."""
     from pyspark.sql import functions as F
 
     from rasid.stories.fingerprint import THRESHOLD
@@ -129,13 +141,17 @@ def duplicates(df: DataFrame, threshold: float | None = None,
     b, r = lsh_params(threshold)
     sigs = df.where(F.col("sig").isNotNull()).select("seq", "id", "sig", "day")
     keys = F.array(*[F.xxhash64(F.lit(i), F.slice("sig", i * r + 1, r)) for i in range(b)])
-    # a bucket with k articles gives k - 1 edges to its earliest article (not k(k-1)/2 pairs)
-    edges = (sigs.select("seq", F.explode(keys).alias("key"))
-             .groupBy("key").agg(F.min("seq").alias("head"), F.collect_set("seq").alias("members"))
-             .where(F.size("members") > 1)
-             .select("head", F.explode("members").alias("seq")).where(F.col("seq") != F.col("head"))
-             .distinct())
-    group = components((row["head"], row["seq"]) for row in edges.collect())
+    # a bucket with k articles gives k - 1 edges to one of them (not k(k-1)/2 pairs)
+    if small:
+        group = components(_bucket_edges((row["seq"], row["keys"]) for row in sigs.select("seq", keys.alias("keys"))
+                                         .collect()))
+    else:
+        edges = (sigs.select("seq", F.explode(keys).alias("key"))
+                 .groupBy("key").agg(F.min("seq").alias("head"), F.collect_set("seq").alias("members"))
+                 .where(F.size("members") > 1)
+                 .select("head", F.explode("members").alias("seq")).where(F.col("seq") != F.col("head"))
+                 .distinct())
+        group = components((row["head"], row["seq"]) for row in edges.collect())
     if not group:
         return spark.createDataFrame([], DUPLICATE_OUT), 0
     g = spark.createDataFrame(list(group.items()), "seq long, grp long")
@@ -294,8 +310,9 @@ def stories(df: DataFrame, window_days: int = 30, fetch_all: bool = False) -> tu
     An article's window is that of its publication day, a near-duplicate's that of its
     original (``dup_day``): it joins the original's story inside the window, as in the local
     store. ``window_days=0``: one window, the local store's result exactly (one task).
-    The window stories come to the driver in date order, a partition at a time, or, with
-    ``fetch_all`` (a small corpus), all at once (no sort job)."""
+    The window stories come to the driver in date order, a partition at a time; with
+    ``fetch_all`` (a small corpus) the window stories and the articles' stories come in one
+    job, and the result is a local table (no further job computes it)."""
     from pyspark import StorageLevel
     from pyspark.sql import functions as F
 
@@ -306,18 +323,21 @@ def stories(df: DataFrame, window_days: int = 30, fetch_all: bool = False) -> tu
     else:
         window = F.lit(0).cast("long")
     win = (df.select("seq", "id", "duplicate_of", "features", window.alias("window"))
-           .groupBy("window").applyInPandas(_window_pandas(), WINDOW_OUT)
-           .persist(StorageLevel.MEMORY_AND_DISK))
-    summaries = win.where(F.col("kind") == "s").select("window", "first_seq", "state")
+           .groupBy("window").applyInPandas(_window_pandas(), WINDOW_OUT))
+    if fetch_all:  # one job: every window's stories and articles
+        rows = win.select("kind", "seq", "story", "window", "first_seq", "state").collect()
+        local = [(r["seq"], r["story"]) for r in rows if r["kind"] == "a"]
+        summaries = sorted((r for r in rows if r["kind"] == "s"), key=lambda r: (r["window"], r["first_seq"]))
+        merged = stitch((WindowStory(r["window"], pickle.loads(r["state"])) for r in summaries), window_days)
+        art = spark.createDataFrame([(seq, merged.get(story, story)) for seq, story in local], "seq long, story string")
+        return art, len(summaries) - len(merged)
+    win = win.persist(StorageLevel.MEMORY_AND_DISK)
     n_window = 0
 
     def window_stories() -> Iterator[WindowStory]:
         nonlocal n_window
-        if fetch_all:
-            rows: Iterable[Any] = sorted(summaries.collect(), key=lambda r: (r["window"], r["first_seq"]))
-        else:
-            rows = summaries.orderBy("window", "first_seq").toLocalIterator(prefetchPartitions=True)
-        for r in rows:
+        for r in (win.where(F.col("kind") == "s").select("window", "first_seq", "state")
+                  .orderBy("window", "first_seq").toLocalIterator(prefetchPartitions=True)):
             n_window += 1
             yield WindowStory(r["window"], pickle.loads(r["state"]))
 

@@ -32,8 +32,9 @@ FORMATS = ("jsonl", "csv", "parquet")
 LOCAL_JVM_OPTIONS = "-XX:TieredStopAtLevel=1"
 #: up to this many analyzed articles, the corpus columns are broadcast (see analyze)
 BROADCAST_ARTICLES = 500_000
-#: up to this many analyzed articles, the window stories (a few KB each) are fetched at once
-FETCH_STORIES = 20_000
+#: up to this many analyzed articles, the corpus steps fetch their per-article keys (200 bytes)
+#: and the window stories (a few KB each) at once rather than through shuffles and sorts
+SMALL_CORPUS = 20_000
 
 
 @dataclass
@@ -277,6 +278,8 @@ def _analyze(spark: SparkSession, paths: Sequence[str], out: str, *,
     # the per-article corpus columns (seq, story: ~30 bytes) are broadcast to the analyzed
     # partitions up to this size; beyond, they are joined by a shuffle and the rows re-ranged
     broadcast = res.analyzed <= BROADCAST_ARTICLES
+    # a small corpus: the band keys and the window stories come to the driver at once
+    small_corpus = res.analyzed <= SMALL_CORPUS
 
     def small(d: DataFrame) -> DataFrame:
         return F.broadcast(d) if broadcast else d
@@ -284,14 +287,14 @@ def _analyze(spark: SparkSession, paths: Sequence[str], out: str, *,
     res.worker_cpu = round(float(cpu.value), 2)
     ok = analyzed.where(F.col("reject").isNull())
     if corpus and res.analyzed:
-        dups, n_dups = corpus_steps.duplicates(ok.select("seq", "id", "sig", "day"))
+        dups, n_dups = corpus_steps.duplicates(ok.select("seq", "id", "sig", "day"), small=small_corpus)
         if n_dups is None:  # found by Spark tasks: kept, and counted
             dups = dups.persist(StorageLevel.MEMORY_AND_DISK)
             n_dups = dups.count()
         res.duplicates = n_dups
         lap("near-duplicates")
         base = ok.select("seq", "id", "day", "features").join(dups.drop("dup_seq"), "seq", "left")
-        st, res.stories = corpus_steps.stories(base, window_days, fetch_all=res.analyzed <= FETCH_STORIES)
+        st, res.stories = corpus_steps.stories(base, window_days, fetch_all=small_corpus)
         lap("stories")
         final = (ok.drop("duplicate_of", "story")
                  .join(small(dups.select("seq", "duplicate_of")), "seq", "left").join(small(st), "seq", "left"))
