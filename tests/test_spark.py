@@ -272,3 +272,8 @@ def test_corpus_steps_match_the_local_store() -> None:
         windowed.append(got)
     assert windowed[0] == windowed[1]
     assert df.where(F.col("day").isNull()).count() == 0
+    from datasketch import MinHashLSH
+
+    for (threshold, perm), params in corpus.KNOWN_LSH_PARAMS.items():
+        lsh = MinHashLSH(threshold=threshold, num_perm=perm)
+        assert (lsh.b, lsh.r) == params

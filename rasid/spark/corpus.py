@@ -21,7 +21,9 @@ Both give ``duplicate_of`` / ``story`` the meaning they have in the local store
 
 from __future__ import annotations
 
+import importlib
 import pickle
+import threading
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
@@ -34,11 +36,18 @@ if TYPE_CHECKING:
 UNDATED = 1 << 40
 
 
+#: datasketch's MinHashLSH (bands, rows) for (threshold, permutations), so the driver need not
+#: import it (0.5 s, scipy) before the first job of the step (checked by the tests)
+KNOWN_LSH_PARAMS = {(0.5, 128): (25, 5)}
+
+
 def lsh_params(threshold: float) -> tuple[int, int]:
     """(bands, rows per band) that datasketch's MinHashLSH uses for this threshold."""
-    from datasketch import MinHashLSH
-
     from rasid.stories.fingerprint import NUM_PERM
+
+    if (threshold, NUM_PERM) in KNOWN_LSH_PARAMS:
+        return KNOWN_LSH_PARAMS[(threshold, NUM_PERM)]
+    from datasketch import MinHashLSH
 
     lsh = MinHashLSH(threshold=threshold, num_perm=NUM_PERM)
     return lsh.b, lsh.r
@@ -139,6 +148,8 @@ def duplicates(df: DataFrame, threshold: float | None = None, local_nodes: int =
     spark = df.sparkSession
     threshold = THRESHOLD if threshold is None else threshold
     b, r = lsh_params(threshold)
+    # the local index needs datasketch: imported while the first job runs
+    threading.Thread(target=importlib.import_module, args=("datasketch",), daemon=True).start()
     sigs = df.where(F.col("sig").isNotNull()).select("seq", "id", "sig", "day")
     keys = F.array(*[F.xxhash64(F.lit(i), F.slice("sig", i * r + 1, r)) for i in range(b)])
     # a bucket with k articles gives k - 1 edges to one of them (not k(k-1)/2 pairs)

@@ -200,6 +200,18 @@ def _exists(spark: SparkSession, path: str) -> bool:
     return bool(p.getFileSystem(spark.sparkContext._jsc.hadoopConfiguration()).exists(p))
 
 
+def _empty_output(spark: SparkSession, path: str) -> None:
+    """``path`` as an empty output folder (replacing what was there) with its ``_SUCCESS`` marker."""
+    jvm = spark.sparkContext._jvm
+    assert jvm is not None
+    p = jvm.org.apache.hadoop.fs.Path(path)
+    fs = p.getFileSystem(spark.sparkContext._jsc.hadoopConfiguration())
+    if fs.exists(p):
+        fs.delete(p, True)
+    fs.mkdirs(p)
+    fs.create(jvm.org.apache.hadoop.fs.Path(p, "_SUCCESS"), True).close()
+
+
 def sibling(out: str, suffix: str) -> str:
     """``x.parquet`` -> ``x.<suffix>``: where the JSONL and rejects outputs go by default."""
     base = out.rstrip("/")
@@ -310,9 +322,12 @@ def _analyze(spark: SparkSession, paths: Sequence[str], out: str, *,
     if res.jsonl:
         ordered.write.mode(mode).option("ignoreNullFields", "false").json(res.jsonl)
         ordered.unpersist()
-    rej = analyzed.where(F.col("reject").isNotNull())
-    (rej.orderBy("seq") if res.rejected else rej).select("origin", F.col("reject").alias("reason"), "raw") \
-        .coalesce(1).write.mode(mode).option("ignoreNullFields", "false").json(res.rejects)
+    if res.rejected:
+        (analyzed.where(F.col("reject").isNotNull()).orderBy("seq")
+         .select("origin", F.col("reject").alias("reason"), "raw").coalesce(1)
+         .write.mode(mode).option("ignoreNullFields", "false").json(res.rejects))
+    else:  # an empty rejects folder, as Spark writes it, without a job
+        _empty_output(spark, res.rejects)
     lap("write")
     analyzed.unpersist()
     return res
