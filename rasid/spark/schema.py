@@ -14,7 +14,7 @@ from typing import Any
 
 from pyspark.sql import types as T
 
-S, I, D, B, L = T.StringType(), T.IntegerType(), T.DoubleType(), T.BooleanType(), T.LongType()
+S, I, D, B, L = T.StringType(), T.IntegerType(), T.DoubleType(), T.BooleanType(), T.LongType()  # noqa: E741 - one-letter Spark type names keep the schema table readable
 
 
 def _struct(*fields: tuple[str, T.DataType]) -> T.StructType:
