@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import itertools
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from typing import Any
@@ -13,6 +14,18 @@ from rasid.errors import StageOrderError
 #: what ``rasid analyze`` runs by default, in order
 DEFAULT_STAGES: tuple[str, ...] = ("text", "entities", "linking", "nationalities", "dates", "quotes",
                                    "events")
+
+
+def settle_gc() -> None:
+    """Move what is alive now (the loaded models, lexicons, knowledge base: a few hundred
+    thousand objects) out of reach of Python's cyclic garbage collector (``gc.freeze``).
+
+    The collector's automatic full passes walk every tracked object; over the models they
+    cost about 10% of the analysis CPU (measured on 600 ANT articles), and pyspark's daemon
+    runs a full ``gc.collect()`` after every task. Frozen objects are still freed by reference
+    counting; only cycles among them would stay, hence the collection first."""
+    gc.collect()
+    gc.freeze()
 
 
 class Pipeline:
@@ -71,6 +84,8 @@ class Pipeline:
                         docs.append(self(a))
                     except Exception as e:  # noqa: BLE001 - reported to the caller, who records it
                         on_error(a, e)
+            if gc.get_freeze_count() == 0:
+                settle_gc()  # the first batch of this process loaded the models
             yield from docs
 
     def analyze(self) -> list[dict[str, str | tuple[str, ...]]]:

@@ -9,7 +9,6 @@ becomes a reject row with its reason; it never fails the task.
 from __future__ import annotations
 
 import datetime as dt
-import gc
 import json
 import pickle
 from collections.abc import Callable, Iterable, Iterator
@@ -18,6 +17,7 @@ from typing import TYPE_CHECKING, Any
 
 from rasid.doc import Article, Doc
 from rasid.errors import InputError
+from rasid.pipeline import settle_gc
 
 if TYPE_CHECKING:
     import pyarrow as pa
@@ -39,19 +39,6 @@ def pipeline(stages: tuple[str, ...]) -> Pipeline:
     from rasid.pipeline import Pipeline
 
     return Pipeline(stages)
-
-
-def settle_gc() -> None:
-    """Move what is alive now (the loaded models, lexicons, knowledge base: a few hundred
-    thousand objects) out of reach of Python's cyclic garbage collector (``gc.freeze``).
-
-    A reused Spark Python worker runs ``gc.collect()`` after every task (pyspark's daemon);
-    over the models that full collection cost about 0.6 s per task, during which the core
-    idles, and the collector's automatic passes during analysis cost about 14% of its CPU.
-    Frozen objects are still freed by reference counting; only cycles among them would
-    stay, hence the collection first (a full one the first time, then only what is new)."""
-    gc.collect()
-    gc.freeze()
 
 
 def parse_record(line: str, origin: str, fmt: str, published: str | None) -> Article | InputError:
@@ -114,11 +101,8 @@ def analyze_rows(rows: Iterable[tuple[int, str, str]], *, stages: tuple[str, ...
         seq, origin = where.pop(id(a))
         rejects.append(reject(seq, origin, f"analysis failed ({type(e).__name__}: {e})", a.raw))
 
-    settled = gc.get_freeze_count() > 0
+    # Pipeline.pipe freezes the models after this worker's first batch (settle_gc)
     for doc in pipeline(stages).pipe(articles(), batch_size=batch_size, on_error=on_error):
-        if not settled:  # the first batch of this worker loaded the models: freeze them now
-            settle_gc()
-            settled = True
         yield from rejects
         rejects.clear()
         seq, origin = where.pop(id(doc.article))
