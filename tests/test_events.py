@@ -143,7 +143,10 @@ def test_verbal_noun_with_lam_complement() -> None:
     doc = analyze("ودخلت السعودية الحرب في اليمن دعما لقوات الحكومة الشرعية.",
                   [("السعودية", "LOC"), ("اليمن", "LOC"), ("قوات الحكومة الشرعية", "ORG")])
     ev = [e for e in doc.events if e["trigger"]["text"] == "دعما"][0]
-    assert ev["target"]["text"] == "قوات الحكومة الشرعية"
+    # the adverbial accusative's agent is the subject of its clause (VSO: ودخلت السعودية)
+    assert ev["actor"]["text"] == "السعودية" and ev["target"]["text"] == "قوات الحكومة الشرعية"
+    doc = analyze("خرج المتظاهرون في الرباط تضامناً مع غزة.", [("الرباط", "LOC"), ("غزة", "LOC")])
+    assert all((e["actor"] or {}).get("text") != "الرباط" for e in doc.events)
 
 
 def test_same_event_twice_in_one_article_is_one_item() -> None:

@@ -818,6 +818,11 @@ class EventExtractor:
                         obj = self._after(subj[1], subj[1] + 6, skip_preps=True)
                 if subj is None:
                     subj = self._light_verb_subject(i)
+                if subj is None and i == j and self.toks[i].text.endswith(("اً", "ًا", "ا")) and \
+                        not d.form.definite and not d.form.suffix and not d.form.clitic:
+                    # an adverbial accusative (دخلت السعودية الحرب دعماً لـ…، تضامناً مع…):
+                    # its agent is the subject of the clause it qualifies
+                    subj = self._clause_subject(i)
         if subj is not None:
             d.actor = self.res.phrase(subj[0], subj[1], i)
             if d.type in SYMMETRIC and obj is None:
@@ -854,6 +859,24 @@ class EventExtractor:
                     d.extra_targets.append(a2)
         if d.actor is not None and d.target is not None and d.actor.key() == d.target.key():
             d.target = None
+
+    def _clause_subject(self, i: int) -> tuple[int, int] | None:
+        """The named subject of the sentence that holds token ``i``: VSO (a verb opening the
+        sentence, و/ف + past tense, then a name) or SVO (a name opening it)."""
+        first = self.sent_first.get(self.sent[i], 0)
+        if first >= i:
+            return None
+        k = first
+        if self.ent_at[k] >= 0:
+            a, b = self._ent_range(k)
+            return (a, b) if b < i and self.ents[self.ent_at[k]].type in ("PER", "ORG", "LOC") else None
+        w = self.norms[k]
+        if len(w) > 3 and w[0] in "وف" and not w[1:].startswith("ال") and k + 1 < i and \
+                self.ent_at[k + 1] >= 0 and self.ents[self.ent_at[k + 1]].type in ("PER", "ORG", "LOC") \
+                and not self._is_place_use(k + 1):
+            a, b = self._ent_range(k + 1)
+            return (a, b) if b < i else None
+        return None
 
     def _lam_complement(self, k: int, etype: str) -> tuple[int, int] | None:
         """A named participant introduced by an attached لـ (بـ for recognition, a SUPPORT)
