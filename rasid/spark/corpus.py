@@ -260,30 +260,22 @@ class _Stitcher:
         if s.norm:
             unit = Features({t: w / s.norm for t, w in s.centroid.items()}, s.surfaces, s.entities, s.names,
                             s.first)
-            for sid in c.candidates(unit):
-                if sid not in c.stories or self.window_of[sid] == ws.window:
-                    continue  # pruned, or split apart by the window's own clustering
-                if _cosine_below(unit.vec, c.stories[sid], c.min_cosine):
-                    continue  # rejected whatever the rest of the score (most candidates)
-                sc, cos = c.score(unit, c.stories[sid])
-                if cos >= c.min_cosine and sc >= c.threshold and (best is None or sc > best[0]):
-                    best = (sc, sid)
+
+            def skip(sid: str) -> bool:
+                # pruned, or split apart by the window's own clustering; or rejected whatever
+                # the rest of the score (most candidates)
+                return sid not in c.stories or self.window_of[sid] == ws.window or \
+                    _cosine_below(unit.vec, c.stories[sid], c.min_cosine)
+
+            best = c.best(unit, skip)
         if best is None:
             c.load(s)
             self.window_of[s.id] = ws.window
             return
         g = c.stories[best[1]]
-        new_ents = [k for k in s.entities if k not in g.entities]
         # the window story's centroid is a sum of unit vectors, like the story it joins
-        whole = Features(s.centroid, s.surfaces, s.entities, s.names, s.first)
-        if hasattr(whole, "name_terms"):
-            whole.name_terms = frozenset(getattr(s, "name_terms", ()))
-        g.absorb(whole)
-        g.size += s.size
-        g.add_dates(s.first)
-        g.add_dates(s.last)
-        c.entity_df.update(new_ents)
-        c._index(g)
+        whole = Features(s.centroid, s.surfaces, s.entities, s.names, s.first, frozenset(s.name_terms))
+        c.grow(g, whole, s.size, (s.first, s.last))
         self.window_of[g.id] = ws.window
         self.merged[s.id] = g.id
 

@@ -25,6 +25,7 @@ import datetime as dt
 import json
 import math
 from collections import Counter, defaultdict, deque
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -206,12 +207,8 @@ class Clusterer:
             s.add_dates(f.date)
             self.member_story[article_id] = s.id
             return Assignment(s.id, 1.0, "duplicate")
-        best: tuple[float, str] | None = None
+        best = self.best(f)
         sc: float
-        for sid in self.candidates(f):
-            sc, cos = self.score(f, self.stories[sid])
-            if cos >= self.min_cosine and sc >= self.threshold and (best is None or sc > best[0]):
-                best = (sc, sid)
         if best is None:
             s = Story("s-" + article_id)
             self.stories[s.id] = s
@@ -219,11 +216,28 @@ class Clusterer:
         else:
             s = self.stories[best[1]]
             via, sc = "similar", best[0]
-        new_ents = [k for k in f.entities if k not in s.entities]
-        s.absorb(f)
-        s.size += 1
-        s.add_dates(f.date)
-        self.entity_df.update(new_ents)
-        self._index(s)
+        self.grow(s, f, 1, (f.date,))
         self.member_story[article_id] = s.id
         return Assignment(s.id, round(sc, 4), via)
+
+    def best(self, f: Features, skip: Callable[[str], bool] | None = None) -> tuple[float, str] | None:
+        """(score, story id) of the best candidate story ``f`` may join, or None; ``skip``
+        leaves candidates out before they are scored."""
+        best: tuple[float, str] | None = None
+        for sid in self.candidates(f):
+            if skip is not None and skip(sid):
+                continue
+            sc, cos = self.score(f, self.stories[sid])
+            if cos >= self.min_cosine and sc >= self.threshold and (best is None or sc > best[0]):
+                best = (sc, sid)
+        return best
+
+    def grow(self, s: Story, f: Features, size: int, dates: Iterable[str | None]) -> None:
+        """``s`` takes in ``f`` (one article, or a story of ``size`` articles) and its dates."""
+        new_ents = [k for k in f.entities if k not in s.entities]
+        s.absorb(f)
+        s.size += size
+        for d in dates:
+            s.add_dates(d)
+        self.entity_df.update(new_ents)
+        self._index(s)
