@@ -260,12 +260,7 @@ class NisbaTable:
 def _direction(text: str) -> str | None:
     """``جنوبي``/``شمالي`` when a word is that adjective in any form (``الجنوبية``)."""
     k = compact(name_key(text))
-    if k.startswith("ال"):
-        k = k[2:]
-    for suf in ("يون", "يين", "يات", "يه"):
-        if k.endswith(suf):
-            k = k[: -len(suf)] + "ي"
-            break
+    k = _stem(k[2:] if k.startswith("ال") else k, set())
     return k if k in _DIRECTIONS else None
 
 
