@@ -148,3 +148,28 @@ def test_annotations_do_not_depend_on_batching() -> None:
     for x, y in zip(batched, alone):
         for key in ("entities", "quotes", "dates", "places", "events"):
             assert x[key] == y[key], (x["id"], key)
+
+
+def test_ner_conll_writes_tags(tmp_path):
+    src = tmp_path / "in.conll"
+    src.write_text("قال\nالرئيس\nباراك\nأوباما\nفي\nواشنطن\n\nوصل\nإلى\nدمشق\n", encoding="utf-8")
+    out = tmp_path / "out.conll"
+    assert main(["ner", "--conll", str(src), "-o", str(out)]) == 0
+    lines = out.read_text(encoding="utf-8").split("\n")
+    assert lines[:6] == ["قال\tO", "الرئيس\tO", "باراك\tB-PERS", "أوباما\tI-PERS", "في\tO", "واشنطن\tB-LOC"]
+    assert lines[6] == "" and lines[9] == "دمشق\tB-LOC"
+    assert [p.name for p in tmp_path.iterdir() if ".tmp" in p.name] == []
+
+
+def test_ner_conll_bad_input_names_it_and_keeps_previous_output(tmp_path, capsys):
+    out = tmp_path / "out.conll"
+    out.write_text("previous run\n", encoding="utf-8")
+    assert main(["ner", "--conll", str(tmp_path / "missing.conll"), "-o", str(out)]) == 2
+    assert "cannot read --conll" in capsys.readouterr().err
+    bad = tmp_path / "bad.conll"
+    bad.write_bytes("كلمة\n".encode() * 3 + b"\xff\xfe\xfa\n")
+    assert main(["ner", "--conll", str(bad), "-o", str(out)]) == 2
+    err = capsys.readouterr().err
+    assert str(bad) in err and "not UTF-8" in err
+    assert out.read_text(encoding="utf-8") == "previous run\n"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["bad.conll", "out.conll"]

@@ -259,17 +259,41 @@ def cmd_demo(args: argparse.Namespace) -> int:
 
 
 def cmd_ner(args: argparse.Namespace) -> int:
-    from rasid.ner.conll import tag_conll
+    import os
 
-    fin = sys.stdin if args.conll == "-" else open(args.conll, encoding="utf-8-sig")
-    out = _open_out(args.output)
+    from rasid.ner import load_tagger
+    from rasid.ner.conll import tag_conll
+    from rasid.pipeline import settle_gc
+
     try:
-        n = tag_conll(fin, out)
+        fin = sys.stdin if args.conll == "-" else open(args.conll, encoding="utf-8-sig")
+    except OSError as e:
+        raise RasidError(f"cannot read --conll {args.conll}: {e.strerror or e}") from None
+    # write to a temporary file beside the output and rename on success: a failed run never
+    # leaves a truncated OUT (or clobbers a previous good one)
+    tmp = None if args.output == "-" else f"{args.output}.tmp{os.getpid()}"
+    try:
+        out = sys.stdout if tmp is None else open(tmp, "w", encoding="utf-8")
+    except OSError as e:
+        fin.close()
+        raise RasidError(f"cannot write -o {args.output}: {e.strerror or e}") from None
+    ok = False
+    try:
+        tagger = load_tagger()
+        settle_gc()  # the model tables stay alive: keep them out of the cyclic collector's passes
+        n = tag_conll(fin, out, tagger)
+        ok = True
+    except UnicodeDecodeError as e:
+        raise RasidError(f"cannot read --conll {args.conll}: not UTF-8 text ({e.reason})") from None
     finally:
         if fin is not sys.stdin:
             fin.close()
-        if out is not sys.stdout:
+        if tmp is not None:
             out.close()
+            if ok:
+                os.replace(tmp, args.output)
+            else:
+                os.unlink(tmp)
     print(f"rasid: tagged {n} sentences", file=sys.stderr)
     return EXIT_OK
 

@@ -26,6 +26,8 @@ def evaluate_file(path: str, tagger=None, out=sys.stdout) -> dict:
     if hasattr(tagger, "fx"):  # measure as after load: only frequent news words prewarmed
         tagger.fx._cache.clear()
         tagger.fx.prewarm(int(tagger.config.get("prewarm", 20000)))
+    from rasid.pipeline import settle_gc
+    settle_gc()  # as `rasid ner` and the pipeline do after loading
     t0, c0 = time.perf_counter(), time.process_time()
     pred = tagger.tag(sents)
     dt, dc = time.perf_counter() - t0, time.process_time() - c0
