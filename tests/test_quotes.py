@@ -122,6 +122,21 @@ def test_svo_and_kana_qad() -> None:
     assert q2.speaker and q2.speaker.text == "المعارضة"
 
 
+def test_titled_group_before_the_verb_is_the_speaker() -> None:
+    """A dual/plural title subject (الوزيرين أكدا) speaks for itself: the reporter of the
+    enclosing indirect quote is not the speaker of the nested one."""
+    body = ('وقال المتحدث باسم الخارجية أحمد سالم إن الوزيرين أكدا "ضرورة التوصل إلى حل عادل".\n'
+            "وأضاف أن المسؤولين اتفقوا على لقاء آخر.\n"
+            'وأوضح أن السفيرتين أكدتا "دعم المبادرة".')
+    _, qs = run(body, [("أحمد سالم", "PER", "Ahmed Salem")])
+    assert one(qs, "وقال").speaker.text == "أحمد سالم"
+    nested = one(qs, "أكدا")
+    assert nested.kind == "direct" and nested.content == "ضرورة التوصل إلى حل عادل"
+    assert nested.speaker is not None and nested.speaker.text == "الوزيرين"
+    assert one(qs, "أكدتا").speaker.text == "السفيرتين"
+    assert one(qs, "وأضاف").speaker.text == "أحمد سالم"
+
+
 def test_institution_and_np_claims() -> None:
     body = ("أعلنت وزارة الداخلية، الخميس، إطلاق سراح عشرين معتقلا.\n"
             "ودعت المنظمة الدولية الأطراف كافة إلى وقف القتال فورا.\n"

@@ -1104,7 +1104,8 @@ class QuoteExtractor:
         has_ent = any(ctx.ent_at[k] >= 0 and ctx.ents[ctx.ent_at[k]].type in ("PER", "ORG", "LOC")
                       for k in range(a, e + 1))
         head = _bare(norms[a])
-        known = head in (self.lex.institutions_b | self.lex.unnamed_b | self.lex.titles_b)
+        known = head in (self.lex.institutions_b | self.lex.unnamed_b | self.lex.titles_b) or \
+            self._title_group(head)
         if ctx.pseudo and not known:
             # without entities: a short run of non-particle words right before the verb
             if e - a <= 2 and not any(norms[k] in PUNCT for k in range(a, e + 1)) and a > first:
@@ -1112,6 +1113,16 @@ class QuoteExtractor:
         if not (has_ent or known):
             return None
         return a, e
+
+    def _title_group(self, head: str) -> bool:
+        """A dual or sound plural of a title (وزيرين، وزيران، المسؤولون، الوزيرتان): several
+        people who speak together, named by their title."""
+        for suf in ("تين", "تان", "ين", "ان", "ون"):
+            if head.endswith(suf) and len(head) - len(suf) >= 3:
+                stem = head[:-len(suf)]
+                if stem in self.lex.titles_b or (suf[0] == "ت" and stem + "ه" in self.lex.titles_b):
+                    return True
+        return False
 
     def _speaker_for(self, ctx: MentionContext, i: int, form: CueForm | None, region: list[int]
                      ) -> Speaker | None | bool:
@@ -1154,9 +1165,18 @@ class QuoteExtractor:
             return True  # two bare words, no entities known: likely a name
         return False
 
+    def _group_speaker(self, sp: Speaker) -> bool:
+        words = sp.text.split()
+        return bool(words) and self._title_group(_bare(normalize(words[0])))
+
     def _previous_speaker(self, ctx: MentionContext, i: int, form: CueForm | None) -> Speaker | None:
         s = ctx.sent[i]
-        prior = [d for d in ctx.drafts if d.cue_i < i and d.speaker is not None]
+        w = ctx.norms[i]
+        # a singular verb (وأضاف) continues a singular speaker, not a titled group (الوزيرين أكدا)
+        plural = form is not None and (w.endswith("ا") if form.kind == PERF else
+                                       form.kind == IMPERF and w.endswith(("ان", "ون")))
+        prior = [d for d in ctx.drafts if d.cue_i < i and d.speaker is not None
+                 and (plural or not self._group_speaker(d.speaker))]
         same = [d for d in prior if d.sent == s]
         if same:
             return same[-1].speaker
