@@ -123,3 +123,18 @@ def test_dev_f1_gate(tagger):
 
     res = evaluate_file(path, tagger, out=io.StringIO())
     assert res["micro"]["f1"] >= DEV_F1_FLOOR, res["micro"]
+
+
+def test_currencies_are_tagged_misc_but_not_listed_as_entities(tagger):
+    """ANERcorp tags currencies MISC and `rasid ner` keeps that; the analysis drops them."""
+    from rasid.doc import Article
+    from rasid.pipeline import Pipeline
+
+    text = "وقال الرئيس باراك أوباما إن بلاده ستقدم 500 مليون دولار إلى العراق ."
+    toks = text.split()
+    tags = dict(zip(toks, tagger.tag([toks])[0]))
+    assert tags["دولار"] == "B-MISC"
+    doc = Pipeline(stages=("text", "entities"))(Article(body=text))
+    got = {(e.text, e.type) for e in doc.entities}
+    assert ("باراك أوباما", "PER") in got and ("العراق", "LOC") in got
+    assert not any(e.text == "دولار" for e in doc.entities)
