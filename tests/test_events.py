@@ -32,6 +32,7 @@ def analyze(text: str, ents: list[tuple[str, str]], published: str | None = "201
             found.append(Entity(i, i + len(s), s, typ))
             i = doc.text.find(s, i + len(s))
     doc.entities = sorted(found, key=lambda e: e.start)
+    doc = registry.get("nationalities").factory()(doc)
     doc = registry.get("dates").factory()(doc)
     doc = registry.get("quotes").factory()(doc)
     doc.events = EventExtractor()(doc)
@@ -120,6 +121,21 @@ def test_assault_light_verb_and_place() -> None:
     assert ev["actor"]["text"].startswith("طائرات")
     assert ev["place"]["text"] == "إدلب"
     assert ev["date"]["value"] == "2019-03-11"
+
+
+def test_nationality_adjective_after_a_verbal_noun_is_the_actor() -> None:
+    """ضربات إسرائيلية / ترحيبا إسرائيليا: the adjective (any gender, number, the accusative
+    -يًا) names who acts; a people noun after the verbal noun (إبادة الأرمن) is its object."""
+    doc = analyze("أثار القرار إدانة دولية واسعة وترحيبا إسرائيليا، وجاء ذلك بعد ضربات إيرانية على مواقع.",
+                  [])
+    ev = [e for e in doc.events if e["trigger"]["text"] == "وترحيبا"][0]
+    assert ev["type"] == "SUPPORT" and ev["actor"]["name"] == "Israel"
+    assert ev["actor"]["text"] == "إسرائيليا"
+    hits = [e for e in doc.events if e["trigger"]["text"] == "ضربات"]
+    assert hits and hits[0]["actor"]["name"] == "Iran"
+    doc = analyze("وطالب البرلمان الأوروبي بالاعتراف بإبادة الأرمن.", [("البرلمان الأوروبي", "ORG")])
+    for e in doc.events:
+        assert (e.get("actor") or {}).get("name") != "Armenia", e
 
 
 def test_actor_of_relative_clause_after_comma() -> None:

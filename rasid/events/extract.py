@@ -331,6 +331,8 @@ class EventExtractor:
                 if toks[k].end > e.start:
                     self.ent_at[k] = ei
                 k += 1
+        # nationality adjectives found by the nationalities stage, by their first token
+        self.nat_at = {max(bisect_right(starts, nat.start) - 1, 0): nat for nat in doc.nationalities}
         self.res = _Resolver(doc, toks, self.ents, self.ent_at)
         self.quote_cue: dict[int, int] = {}
         for qi, q in enumerate(doc.quotes):
@@ -1008,27 +1010,16 @@ class EventExtractor:
 
     def _nisba(self, k: int) -> Arg | None:
         """A nationality adjective right after a verbal noun (``ضربات إسرائيلية``): the
-        country as the agent; ``دولية``: a collective agent (an empty Arg); else None."""
+        country as the agent; ``دولية``: a collective agent (an empty Arg); else None.
+        The adjectives are the nationalities stage's (every gender/number/clitic form)."""
         if self.ent_at[k] >= 0:
             return None
-        w = self.norms[k]
-        if w in _COLLECTIVE:
+        if self.norms[k] in _COLLECTIVE:
             return Arg(0, 0, "")
-        lk = _linker()
-        if lk is None or len(w) < 4:
-            return None
-        t = self.toks[k]
-        text = self.doc.text[t.start:t.end]
-        for cand in (text, text[:-1] if text.endswith("ا") else None):
-            if not cand:
-                continue
-            try:
-                e = lk.adjective_country(cand)
-            except Exception:  # noqa: BLE001 - the KB is optional
-                return None
-            if e is not None:
-                return Arg(t.start, t.start + len(cand), cand, e.id, e.name)
-        return None
+        nat = self.nat_at.get(k)
+        if nat is None or nat.id is None or not normalize(nat.text).endswith(("ي", "يه", "يا")):
+            return None  # a people noun (إبادة الأرمن، هجوم فلسطينيين) is the object, not the agent
+        return Arg(nat.start, nat.end, nat.text, nat.id, nat.name)
 
     def _adjacent_left(self, i: int) -> tuple[int, int] | None:
         """SVO: a participant right before the verb (``انقرة ترفض``، ``الحكومة "لم تطلب``،

@@ -179,12 +179,6 @@ class Linker:
         return sorted(seen.values(), key=lambda e: (type is not None and e.type != type,
                                                     -e.prio))
 
-    def adjective_country(self, text: str) -> KBEntry | None:
-        """The country a nationality adjective refers to (``الإريتري`` -> Eritrea), for
-        callers that need it (titles, events); adjectives are never entity mentions."""
-        i = self.adj_country.get(compact(name_key(text)))
-        return self.entries[i] if i is not None else None
-
     def is_adjective(self, text: str) -> bool:
         """A nationality adjective (``الروسي``, ``الأمريكية``) that is no KB name."""
         c = compact(name_key(text))

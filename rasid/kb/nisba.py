@@ -49,8 +49,10 @@ STOP_FORMS = frozenset({"مجريات", "البان"})
 #: stems whose masculine form spelled with a final alef maqsura is another word
 #: (``اليمنى`` right-hand, ``مجرى`` channel); ``اليمني`` / ``المجري`` are kept
 NO_MAQSURA = frozenset({"يمني", "مجري"})
-#: suffixes of a masculine stem ending in ي: -ية, -يون, -يين, -يات (keys: ة -> ه)
-_SUFFIXES = ("", "ه", "ون", "ين", "ات")
+#: suffixes of a masculine stem ending in ي: -ية, -يون, -يين, -يات, and the indefinite
+#: accusative -يًا (ترحيبا إسرائيليا); keys: ة -> ه. Forms that are a country's name
+#: (سوريا، روسيا) are left to the entities (``NisbaTable.names``)
+_SUFFIXES = ("", "ه", "ون", "ين", "ات", "ا")
 _DIRECTIONS = {"جنوبي": "الجنوبيه", "شمالي": "الشماليه"}
 _CONJ = ("و", "ف")
 _PREP = ("ب", "ك", "ل")

@@ -32,7 +32,7 @@ class EventsStage:
         return doc
 
 
-@stage("events", requires=("entities", "dates", "quotes"), assigns=("events",))
+@stage("events", requires=("entities", "nationalities", "dates", "quotes"), assigns=("events",))
 def make_events() -> EventsStage:
     """PLOVER events with trigger, actor, target, date, place, negation and quote."""
     return EventsStage()
