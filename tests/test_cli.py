@@ -173,3 +173,15 @@ def test_ner_conll_bad_input_names_it_and_keeps_previous_output(tmp_path, capsys
     assert str(bad) in err and "not UTF-8" in err
     assert out.read_text(encoding="utf-8") == "previous run\n"
     assert sorted(p.name for p in tmp_path.iterdir()) == ["bad.conll", "out.conll"]
+
+
+def test_help_after_a_delegated_command_reaches_its_module(capsys):
+    with pytest.raises(SystemExit) as ex:
+        main(["eval", "entities", "--help"])
+    assert ex.value.code == 0
+    out = capsys.readouterr().out
+    assert out.startswith("usage: rasid eval entities") and "--min-f1" in out
+    assert main(["eval", "--help"]) == 0
+    assert "{dates,entities,events,ner,quotes}" in capsys.readouterr().out
+    assert main(["train"]) == 2
+    assert "rasid train {ner}" in capsys.readouterr().err

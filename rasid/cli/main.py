@@ -100,16 +100,20 @@ def build_parser() -> argparse.ArgumentParser:
     sp.add_argument("--conll", required=True, metavar="IN", help="one token per line, blank line between sentences (- for stdin)")
     sp.add_argument("-o", "--output", default="-", help="token<TAB>TAG lines (default stdout)")
 
-    sp = sub.add_parser("eval", help="score against the gold data in ../shared (ner, entities, quotes, dates, events)")
-    sp.add_argument("what", choices=sorted(_EVALS))
-
-    sp = sub.add_parser("train", help="train a shipped model (ner)")
-    sp.add_argument("what", choices=("ner",))
-
-    sp = sub.add_parser("build", help="rebuild shipped data (kb)")
-    sp.add_argument("what", choices=("kb",))
-
-    sp = sub.add_parser("bench", help="speed: articles/s and tokens/s per stage, peak memory, on ../shared/data/news")
+    # these delegate to a module with its own options: -h/--help after WHAT goes to it
+    # (rasid eval ner --help), so the subparsers take no -h of their own
+    for name, helptext, whats in (
+            ("eval", "score against the gold data in ../shared (ner, entities, quotes, dates, events)",
+             sorted(_EVALS)),
+            ("train", "train a shipped model (ner)", ["ner"]),
+            ("build", "rebuild shipped data (kb)", ["kb"]),
+            ("bench", "speed: articles/s and tokens/s per stage, peak memory, on ../shared/data/news", None)):
+        sp = sub.add_parser(name, help=helptext, description=helptext, add_help=False,
+                            usage=f"rasid {name} {'{' + ','.join(whats) + '} ' if whats else ''}"
+                                  "[options] (-h after it for the options)")
+        if whats:
+            sp.add_argument("what", nargs="?", choices=whats)
+        sp.set_defaults(_parser=sp)
 
     sp = sub.add_parser("stages", help="list the pipeline stages and what each requires/assigns")
 
@@ -130,6 +134,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     args, extra = parser.parse_known_args(argv)
     if args.command in ("eval", "train", "build", "bench"):
         args.args = extra  # the delegate parses its own options (rasid eval ner --help)
+        if args.command != "bench" and args.what is None:
+            args._parser.print_help(sys.stdout if {"-h", "--help"} & set(extra) else sys.stderr)
+            return EXIT_OK if {"-h", "--help"} & set(extra) else EXIT_USAGE
     elif extra:
         parser.error(f"unrecognized arguments: {' '.join(extra)}")
     if not args.command:
