@@ -126,6 +126,19 @@ def add_kb_mentions(doc: Doc, lk: Linker) -> list[Entity]:
     return ents
 
 
+def _names_person(word: str, words: list[str]) -> bool:
+    """Coreference rule shared by the body and the headline: a one-word person mention is the
+    person of a longer person mention that has that word (``لافروف`` -> ``سيرغي لافروف``)."""
+    return len(words) > 1 and word in words
+
+
+def _word_run(sub: list[str], words: list[str]) -> bool:
+    """Coreference rule shared by the body and the headline: an ORG/LOC mention that is a run
+    of consecutive words of a longer mention of the same type is that entity
+    (``مجلس الأمن`` in ``مجلس الأمن الدولي``)."""
+    return len(words) > len(sub) and f" {' '.join(sub)} " in f" {' '.join(words)} "
+
+
 def link_doc(doc: Doc, linker: Linker | None = None, drop_adjectives: bool = True,
              fix_types: bool = True, scan: bool = True) -> Doc:
     """Fill ``id``/``name``/``group`` of ``doc.entities`` and ``doc.places``."""
@@ -193,7 +206,7 @@ def link_doc(doc: Doc, linker: Linker | None = None, drop_adjectives: bool = Tru
         w = m.words[0]
         best = -1
         for j, o in enumerate(ms):
-            if j == i or types[j] != "PER" or len(o.words) < 2 or w not in o.words:
+            if j == i or types[j] != "PER" or not _names_person(w, o.words):
                 continue
             if o.ent.start < m.ent.start:
                 best = j  # the nearest preceding (mentions are in text order)
@@ -208,10 +221,8 @@ def link_doc(doc: Doc, linker: Linker | None = None, drop_adjectives: bool = Tru
     for i, m in enumerate(ms):
         if types[i] not in ("ORG", "LOC") or m.match is not None or len(m.words) < 2:
             continue
-        sub = " ".join(m.words)
         for j, o in enumerate(ms):
-            if j != i and types[j] == types[i] and len(o.words) > len(m.words) \
-                    and f" {sub} " in f" {' '.join(o.words)} ":
+            if j != i and types[j] == types[i] and _word_run(m.words, o.words):
                 union(j, i)
                 attached.add(i)
                 m.match = o.match
@@ -342,7 +353,8 @@ def _context(doc: Doc, e: Entity, prev: Entity | None, n: int = 6) -> str:
 
 def corefer_title(title: Doc, body: list[Entity], linker: Linker | None = None) -> list[Entity]:
     """The linked mentions of a headline (``link_doc`` on ``title`` alone) tied to the
-    body's mentions, as in-document coreference does within the body:
+    body's mentions, with the rules in-document coreference uses within the body
+    (``_names_person``, ``_word_run``, same normalized name):
 
     - a one-word PER mention that is a word of a longer PER mention of the body takes
       that person (``لافروف`` in the title of an article about ``سيرغي لافروف``), even
@@ -380,8 +392,7 @@ def corefer_title(title: Doc, body: list[Entity], linker: Linker | None = None) 
                              for v, n in clitic_variants_strip(first, 2 if rest else 3)]
 
     def person_of(word: str) -> Entity | None:
-        return next((b for b, bw in bodies if b.type == "PER" and len(bw) > 1 and word in bw),
-                    None)
+        return next((b for b, bw in bodies if b.type == "PER" and _names_person(word, bw)), None)
 
     def adopt(t: Entity, src: Entity) -> None:
         if src.id is not None or t.id is None:
@@ -401,9 +412,7 @@ def corefer_title(title: Doc, body: list[Entity], linker: Linker | None = None) 
             if src is None:
                 src = by_key.get(compact(" ".join(ws)))
             if src is None and t.id is None and t.type in ("ORG", "LOC") and len(ws) > 1:
-                sub = f" {' '.join(ws)} "
-                src = next((b for b, bw in bodies if b.type == t.type and len(bw) > len(ws)
-                            and sub in f" {' '.join(bw)} "), None)
+                src = next((b for b, bw in bodies if b.type == t.type and _word_run(ws, bw)), None)
             if src is not None:
                 if strip:
                     cut = _raw_strip(t.text, strip)
