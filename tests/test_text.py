@@ -110,3 +110,12 @@ def test_clean_fast_path_gives_the_same_text_and_offsets() -> None:
                 assert raw[at(fast[1], i)] == ch and at(fast[1], i) == at(slow[1], i)
     # an identity mapping needs one breakpoint, not one per line
     assert mod.clean("أ\nب\nج")[1] == [(0, 0)]
+
+
+def test_nisba_like_shapes() -> None:
+    from rasid.text import nisba_like
+
+    assert nisba_like(normalize("الروسي")) and nisba_like(normalize("الأمريكية"))
+    assert not nisba_like(normalize("الروسيين")) and nisba_like(normalize("الروسيين"), plural=True)
+    assert not nisba_like(normalize("إسرائيليا")) and nisba_like(normalize("إسرائيليًا"), accusative=True)
+    assert not nisba_like(normalize("الأرمن"), plural=True, accusative=True)

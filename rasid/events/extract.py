@@ -34,7 +34,7 @@ from typing import Any
 
 from rasid.doc import Doc, Entity, Token
 from rasid.events.lexicon import NOUN, PART, VERB, Entry, Form, Lexicon, bare, load
-from rasid.text import normalize, strip_clitics, tokenize
+from rasid.text import nisba_like, normalize, strip_clitics, tokenize
 
 log = logging.getLogger(__name__)
 
@@ -1017,7 +1017,7 @@ class EventExtractor:
         if self.norms[k] in _COLLECTIVE:
             return Arg(0, 0, "")
         nat = self.nat_at.get(k)
-        if nat is None or nat.id is None or not normalize(nat.text).endswith(("ي", "يه", "يا")):
+        if nat is None or nat.id is None or not nisba_like(normalize(nat.text), accusative=True):
             return None  # a people noun (إبادة الأرمن، هجوم فلسطينيين) is the object, not the agent
         return Arg(nat.start, nat.end, nat.text, nat.id, nat.name)
 

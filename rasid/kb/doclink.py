@@ -28,6 +28,7 @@ from dataclasses import dataclass
 from rasid.doc import Doc, Entity, Place
 from rasid.kb.keys import clitic_variants_strip, compact, drop_al, name_key
 from rasid.kb.linker import KBEntry, Linker, Match, get_linker
+from rasid.text.normalize import nisba_like
 
 #: a linked entry this sure may overrule the NER type (a country tagged ORG becomes LOC)
 _CONFIDENT = 850
@@ -109,7 +110,7 @@ def add_kb_mentions(doc: Doc, lk: Linker) -> list[Entity]:
         end = toks[j].end
         if i == j and strip == 0 and i > 0 and t0.text.startswith("ال") \
                 and toks[i - 1].text.startswith("ال") and toks[i - 1].end + 1 >= t0.start \
-                and name_key(t0.text).endswith(("ي", "يه")):
+                and nisba_like(name_key(t0.text)):
             continue  # "النشرة الإخبارية": an adjective after a definite noun
         over = [e for e in ents if e.start < end and start < e.end]
         new = Entity(start, end, text[start:end], entry.type)

@@ -15,6 +15,8 @@ import os
 import sys
 from collections import Counter
 
+from rasid.text.normalize import nisba_like
+
 from .paths import MODEL_DIR
 from .textnorm import normalize, strip_conj, strip_punct
 
@@ -44,7 +46,7 @@ def mine(corpus: str, min_count: int = 3) -> dict[str, dict[str, int]]:
                     continue
                 j = i + 1
                 nxt = toks[j]
-                if t == "PERS" and nxt.startswith("ال") and nxt.endswith(("ي", "يه")) and j + 1 < L:
+                if t == "PERS" and nxt.startswith("ال") and nisba_like(nxt) and j + 1 < L:
                     j += 1
                     nxt = toks[j]
                 if len(nxt) < 3 or nxt in STOP or nxt in TRIG or not nxt[0].isalpha():

@@ -31,7 +31,7 @@ from dataclasses import dataclass, field
 
 from rasid.doc import Doc, Entity, Quote, Speaker, Token
 from rasid.quotes.lexicon import IMPERF, PART, PERF, CueForm, Lexicon, bare, load
-from rasid.text import normalize, tokenize
+from rasid.text import nisba_like, normalize, tokenize
 
 OPEN_MARKS = {"«": "»", "“": "”", "‘": "’", "„": "”"}
 CLOSE_MARKS = {"»", "”", "’"}
@@ -94,7 +94,7 @@ _bare = bare
 
 def _nisba(w: str) -> bool:
     """A (normalized) relational adjective: العمانيه، السوري، الروسيين."""
-    return len(w) > 4 and w.startswith("ال") and w.endswith(("ي", "يه", "يين", "يون"))
+    return len(w) > 4 and w.startswith("ال") and nisba_like(w, plural=True)
 
 
 #: adjectives that follow a nationality adjective inside a title (زعيم كوريا الشمالية السابق)
@@ -740,7 +740,7 @@ class QuoteExtractor:
             else:
                 j += 1
             while j < n and (norms[j].startswith("ال") or norms[j] in ("سابق", "لاحق") or
-                             (norms[j].endswith(("ي", "يه")) and len(norms[j]) > 3)) and \
+                             (nisba_like(norms[j]) and len(norms[j]) > 3)) and \
                     norms[j] not in self.lex.complementizers and ctx.ent_at[j] < 0:
                 j += 1
         return j
@@ -1401,7 +1401,7 @@ class QuoteExtractor:
                 if _bare(w) in titles:
                     k += 1
                     continue
-                if not norms[a].startswith("ال") and w.endswith(("ي", "يه")) and len(w) >= 4 \
+                if not norms[a].startswith("ال") and nisba_like(w) and len(w) >= 4 \
                         and not norms[toks[k - 1]].startswith("ال"):
                     k += 1  # an indefinite title and its adjective: مسؤول عسكري
                     continue

@@ -11,7 +11,7 @@ from functools import lru_cache
 
 from rasid.doc import Doc, Entity, Token
 from rasid.registry import stage
-from rasid.text.normalize import normalize
+from rasid.text.normalize import nisba_like, normalize
 
 _TYPE = {"PERS": "PER", "PER": "PER", "LOC": "LOC", "ORG": "ORG", "MISC": "MISC"}
 
@@ -64,7 +64,7 @@ def _is_currency(text: str) -> bool:
     words = normalize(text).split()
     if not words or len(words) > 2:
         return False
-    if len(words) == 2 and not words[1].endswith(("ي", "يه")):
+    if len(words) == 2 and not nisba_like(words[1]):
         return False  # "دولار أمريكي" yes, "ريال مدريد" no
     w = words[0][2:] if words[0].startswith("ال") else words[0]
     return w in _currency_words() or (w.endswith("ات") and w[:-2] in _currency_words())

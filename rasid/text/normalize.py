@@ -33,6 +33,19 @@ def _fast() -> tuple[tuple[tuple[str, str], ...], re.Pattern[str]]:
     return pairs, re.compile(f"[{rare}]")
 
 
+#: endings of a normalized relational (nisba) adjective: -ي, -ية (ة is folded to ه)
+NISBA_ENDINGS = ("ي", "يه")
+
+
+def nisba_like(norm: str, plural: bool = False, accusative: bool = False) -> bool:
+    """Does a normalized word end like a relational adjective (روسي، الامريكيه)? With
+    ``plural`` the sound plurals -يين/-يون count too, with ``accusative`` the indefinite
+    accusative -يا (ترحيبا اسراييليا). The one shape test the quotes, entities, linking,
+    events and NER-mining rules share."""
+    ends = NISBA_ENDINGS + (("يين", "يون") if plural else ()) + (("يا",) if accusative else ())
+    return norm.endswith(ends)
+
+
 def normalize(s: str) -> str:
     """Fold alef/hamza forms, alef maqsura/ya, ta marbuta, diacritics, tatweel and
     Arabic-Indic/Persian digits: ``normalize("أُسامة") == normalize("اسامه")``."""
