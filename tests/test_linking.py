@@ -36,6 +36,15 @@ def test_coreference_surname_and_full_name() -> None:
     assert full.id == short.id is not None
 
 
+def test_multi_word_surname_joins_the_full_name() -> None:
+    """``أبو زيد`` after ``أحمد أبو زيد`` (a two-word family name) is the same unknown person."""
+    doc = make_doc("وقال المتحدث أحمد أبو زيد إن اللقاء كان مثمرا. وأضاف أبو زيد أن الجانبين اتفقا.",
+                   [("أحمد أبو زيد", "PER"), ("أبو زيد", "PER")])
+    per = [e for e in doc.entities if e.type == "PER"]
+    assert {e.text for e in per} == {"أحمد أبو زيد", "أبو زيد"}
+    assert len({e.group for e in per}) == 1 and all(e.id is None for e in per)
+
+
 def test_document_beats_kb_for_surnames() -> None:
     # the KB's bare الحريري is Saad Hariri; in this article it is Rafic Hariri
     doc = make_doc("اغتيل رفيق الحريري في بيروت عام 2005، وكان الحريري رئيسا للوزراء.",

@@ -9,9 +9,9 @@ Order of decisions for one document:
    (``لافروف`` ~ ``سيرغي لافروف``) joins that mention's group, even when the KB alone
    would say otherwise (``الحريري`` in an article about ``رفيق الحريري``): the nearest
    preceding longer mention wins, else the first following one;
-3. an ORG/LOC mention that is a run of words of a longer mention of the same type
-   (``الأمن الفيدرالي`` ~ ``جهاز الأمن الفيدرالي الروسي``) joins it when it has no KB
-   link of its own;
+3. an ORG/LOC/PER mention that is a run of words of a longer mention of the same type
+   (``الأمن الفيدرالي`` ~ ``جهاز الأمن الفيدرالي الروسي``, ``أبو زيد`` ~ ``أحمد أبو زيد``)
+   joins it when it has no KB link of its own;
 4. mentions with the same KB id share a group; unknown mentions share a group with the
    mentions of the same normalized name (article and clitics ignored);
 5. an ambiguous place name prefers the candidate in a country the article mentions
@@ -134,7 +134,7 @@ def _names_person(word: str, words: list[str]) -> bool:
 
 
 def _word_run(sub: list[str], words: list[str]) -> bool:
-    """Coreference rule shared by the body and the headline: an ORG/LOC mention that is a run
+    """Coreference rule shared by the body and the headline: a mention that is a run
     of consecutive words of a longer mention of the same type is that entity
     (``مجلس الأمن`` in ``مجلس الأمن الدولي``)."""
     return len(words) > len(sub) and f" {' '.join(sub)} " in f" {' '.join(words)} "
@@ -218,9 +218,9 @@ def link_doc(doc: Doc, linker: Linker | None = None, drop_adjectives: bool = Tru
             union(best, i)
             attached.add(i)
             m.match = ms[best].match
-    # (3) ORG/LOC mentions inside a longer mention of the same type
+    # (3) ORG/LOC/PER mentions inside a longer mention of the same type
     for i, m in enumerate(ms):
-        if types[i] not in ("ORG", "LOC") or m.match is not None or len(m.words) < 2:
+        if types[i] not in ("ORG", "LOC", "PER") or m.match is not None or len(m.words) < 2:
             continue
         for j, o in enumerate(ms):
             if j != i and types[j] == types[i] and _word_run(m.words, o.words):
@@ -363,7 +363,7 @@ def corefer_title(title: Doc, body: list[Entity], linker: Linker | None = None) 
     - a mention with the same normalized name as a body mention (article and clitics
       ignored) takes the body's id, name and type (the body has the context that
       disambiguates ``طرابلس``); a clitic the span kept is cut (``لهنيدي`` -> ``هنيدي``);
-    - an unlinked ORG/LOC mention that is a run of words of a longer body mention of the
+    - an unlinked ORG/LOC/PER mention that is a run of words of a longer body mention of the
       same type takes that mention's link;
     - a PER/ORG/LOC name of the body written in the headline (same spelling, clitics
       aside) is added where the NER, which sees the short headline alone, found nothing,
@@ -412,7 +412,7 @@ def corefer_title(title: Doc, body: list[Entity], linker: Linker | None = None) 
                 src = person_of(ws[0])
             if src is None:
                 src = by_key.get(compact(" ".join(ws)))
-            if src is None and t.id is None and t.type in ("ORG", "LOC") and len(ws) > 1:
+            if src is None and t.id is None and t.type in ("ORG", "LOC", "PER") and len(ws) > 1:
                 src = next((b for b, bw in bodies if b.type == t.type and _word_run(ws, bw)), None)
             if src is not None:
                 if strip:
