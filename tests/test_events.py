@@ -138,6 +138,23 @@ def test_nationality_adjective_after_a_verbal_noun_is_the_actor() -> None:
         assert (e.get("actor") or {}).get("name") != "Armenia", e
 
 
+def test_speech_act_in_a_quote_is_the_speakers_not_the_adjectives() -> None:
+    doc = analyze("وقال وزير الخارجية مايك بومبيو إن هناك 12 مطلبا أميركيا من إيران.",
+                  [("مايك بومبيو", "PER"), ("إيران", "LOC")])
+    ev = [e for e in doc.events if e["type"] == "REQUEST"]
+    assert ev and ev[0]["actor"]["text"] == "مايك بومبيو", doc.events
+
+
+def test_release_idiom_is_concede_even_with_an_adjunct_between() -> None:
+    """أطلق سراح is a release (CONCEDE) wherever the need-check finds سراح, also past a time
+    adjunct between commas; أطلق النار stays an assault."""
+    doc = analyze("وكانت ميليشيا الحوثي، أطلقت، الاثنين، سراح المختطف جمال المعمري.",
+                  [("ميليشيا الحوثي", "ORG"), ("جمال المعمري", "PER")])
+    assert [e["type"] for e in doc.events if e["trigger"]["text"] == "أطلقت"] == ["CONCEDE"]
+    doc = analyze("أطلق مسلحون النار على دورية للشرطة.", [])
+    assert [e["type"] for e in doc.events if e["trigger"]["text"] == "أطلق"] == ["ASSAULT"]
+
+
 def test_actor_of_relative_clause_after_comma() -> None:
     doc = analyze("أصدرت المحكمة مذكرات توقيف بحق عناصر في حزب الله، الذي رفض التهم بشكل قاطع.",
                   [("حزب الله", "ORG")])

@@ -483,7 +483,7 @@ class EventExtractor:
                     continue
                 typ = e.type
                 for word, t2 in e.type_if:
-                    if self._window_has(i, j, frozenset({word}), 0, 3):
+                    if self._window_has(i, j, frozenset({word}), 0, 4):  # as far as "need" looks
                         typ = t2
                 hit = (j, form, typ)
                 break
@@ -759,8 +759,13 @@ class EventExtractor:
                 nisba = None
             if nisba is not None:
                 # ضربات إسرائيلية، هجوم صاروخي إيراني: the adjective names who acts;
-                # إدانة دولية: a collective with no one actor
-                if nisba.text:
+                # إدانة دولية: a collective with no one actor. A speech act in someone's
+                # quoted words (12 مطلباً أميركياً) is the speaker's, as the guidelines'
+                # "most specific name" has it
+                if nisba.text and d.type in self.lex.speech_types and self._in_quote(i):
+                    d.implicit_actor = True
+                    d.actor = self._implicit_actor(d, drafts)
+                elif nisba.text:
                     d.actor = nisba
                 d.no_agent = True
                 obj = self._after(k, lim, skip_preps=True) if d.type not in SYMMETRIC else None
@@ -1007,6 +1012,11 @@ class EventExtractor:
             if e.id == country.id:
                 return Arg(e.start, e.end, e.text, country.id, country.name, ei)
         return None
+
+    def _in_quote(self, k: int) -> bool:
+        """Token ``k`` is inside the content of a quote with a known speaker."""
+        a = self.toks[k].start
+        return any(q.start <= a < q.end and q.speaker is not None for q in self.doc.quotes)
 
     def _nisba(self, k: int) -> Arg | None:
         """A nationality adjective right after a verbal noun (``ضربات إسرائيلية``): the
