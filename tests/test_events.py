@@ -145,6 +145,14 @@ def test_speech_act_in_a_quote_is_the_speakers_not_the_adjectives() -> None:
     assert ev and ev[0]["actor"]["text"] == "مايك بومبيو", doc.events
 
 
+def test_sharp_attack_is_criticism() -> None:
+    doc = analyze("وشن وزير الخارجية الألماني هايكو ماس هجوماً حاداً على الرئيس الأميركي دونالد ترامب.",
+                  [("هايكو ماس", "PER"), ("دونالد ترامب", "PER")])
+    ev = only(doc, "ACCUSE")
+    assert ev["trigger"]["text"] == "هجوماً" and not [e for e in doc.events if e["type"] == "ASSAULT"]
+    assert ev["actor"]["text"] == "هايكو ماس" and ev["target"]["text"] == "دونالد ترامب"
+
+
 def test_release_idiom_is_concede_even_with_an_adjunct_between() -> None:
     """أطلق سراح is a release (CONCEDE) wherever the need-check finds سراح, also past a time
     adjunct between commas; أطلق النار stays an assault."""
