@@ -478,6 +478,8 @@ def add_templates(kb: KB, curated_dir: Path, countries: dict[str, Entry],
                 old.add_ar(ar)
                 continue
             adj = min((r["adj"] for r in recs), key=lambda a: (a.endswith("s"), len(a), a))
+            if adj.endswith("ans"):
+                adj = adj[:-1]  # the source lists only the plural for some ("americans")
             name = t["name"].format(N=c.name, A=title_case(adj))
             kb.add(Entry(id=ids, type=t["type"], name=name, country=c.country,
                          prio=t.get("prio", 800), ar=ar, src="template"))
