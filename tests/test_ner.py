@@ -138,3 +138,25 @@ def test_currencies_are_tagged_misc_but_not_listed_as_entities(tagger):
     got = {(e.text, e.type) for e in doc.entities}
     assert ("باراك أوباما", "PER") in got and ("العراق", "LOC") in got
     assert not any(e.text == "دولار" for e in doc.entities)
+
+
+def test_train_cross_validation_reports_each_fold(tmp_path, capsys):
+    """`rasid train ner --cv K` trains K models on the other folds and scores each held-out fold."""
+    from rasid.ner.train import main as train_main
+
+    sents = [("قال الرئيس باراك أوباما في واشنطن".split(), "O O B-PERS I-PERS O B-LOC".split()),
+             ("وصل سيرغي لافروف إلى موسكو".split(), "O B-PERS I-PERS O B-LOC".split()),
+             ("زار الوزير دمشق أمس".split(), "O O B-LOC O".split())] * 6
+    src = tmp_path / "tiny.conll"
+    src.write_text("\n\n".join("\n".join(f"{w}\t{t}" for w, t in zip(ws, ts)) for ws, ts in sents) + "\n",
+                   encoding="utf-8")
+    out = tmp_path / "model"
+    assert train_main(["--train", str(src), "--no-dev", "--no-gazetteer", "--cv", "2", "--max-iter", "30",
+                       "--out", str(out)]) == 0
+    lines = capsys.readouterr().out.strip().splitlines()
+    assert [ln.split(":")[0] for ln in lines[:2]] == ["fold 1/2", "fold 2/2"]
+    assert all("9 sentences" in ln for ln in lines[:2])
+    assert lines[2].startswith("2-fold CV: mean F1 ")
+    pooled = float(lines[2].rsplit("F1 ", 1)[1])
+    assert pooled > 0.5  # the names repeat across folds: the memory and word features carry them
+    assert (out / "cv0" / "ner.crfsuite").exists() and not (out / "ner.crfsuite").exists()

@@ -44,10 +44,14 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--c1", type=float, default=0.05)
     ap.add_argument("--c2", type=float, default=0.02)
     ap.add_argument("--max-iter", type=int, default=300)
+    ap.add_argument("--cv", type=int, default=0, metavar="K",
+                    help="instead of training the model: K-fold cross-validation over the training data "
+                         "(contiguous folds; each fold scored by a model trained on the others, two "
+                         "folds at a time); prints each fold's micro F1 and the pooled score. Dev has "
+                         "only ~1k entities, so a single dev run cannot separate changes under ~1 point")
     ap.add_argument("--seed", type=int, default=SEED)
     args = ap.parse_args(argv)
 
-    import pycrfsuite
 
     from .gazetteer import build as build_gaz
     from .gazetteer import write as write_gaz
@@ -75,39 +79,91 @@ def main(argv: list[str] | None = None) -> int:
     with open(os.path.join(args.out, "config.json"), "w", encoding="utf-8") as fh:
         json.dump(config, fh, indent=1)
 
-    from .features import build_memory, write_memory
-    from .tagger import make_extractor
     train_path = args.train or anercorp("train")
     dev_path = args.dev or anercorp("dev")
     data = read_conll_file(train_path)
     if not args.no_dev:
         data += read_conll_file(dev_path)
+    if args.cv:
+        return cross_validate(data, args.out, config, args)
+    fit(data, args.out, config, args)
+    if args.eval_dev:
+        from .evaluate import evaluate_file
+        evaluate_file(dev_path, CRFTagger(args.out))
+    return 0
+
+
+def fit(data, out: str, config: dict, args) -> str:
+    """Train the CRF on ``data`` with the feature files in ``out``; returns the model path."""
+    import pycrfsuite
+
+    from .features import build_memory, write_memory
+    from .tagger import make_extractor
+
     t0 = time.time()
     trainer = pycrfsuite.Trainer(verbose=False)
     if args.no_memory:
-        fx = make_extractor(args.out, config)
+        fx = make_extractor(out, config)
         for toks, tags in data:
             trainer.append(fx.sent_features(toks), tags)
     else:
         # jackknife: features of fold k use the entity memory of the other folds
-        write_memory(build_memory(data), os.path.join(args.out, "memory.tsv"))
+        write_memory(build_memory(data), os.path.join(out, "memory.tsv"))
         K = args.folds
         bounds = [round(len(data) * k / K) for k in range(K + 1)]
         for k in range(K):
             lo, hi = bounds[k], bounds[k + 1]
-            fx = make_extractor(args.out, config, memory=build_memory(data[:lo] + data[hi:]))
+            fx = make_extractor(out, config, memory=build_memory(data[:lo] + data[hi:]))
             for toks, tags in data[lo:hi]:
                 trainer.append(fx.sent_features(toks), tags)
     trainer.set_params({"c1": args.c1, "c2": args.c2, "max_iterations": args.max_iter,
                         "feature.possible_transitions": True})
     print(f"features extracted for {len(data)} sentences in {time.time() - t0:.1f}s; training...",
           file=sys.stderr)
-    model_path = os.path.join(args.out, "ner.crfsuite")
+    model_path = os.path.join(out, "ner.crfsuite")
     trainer.train(model_path)
     print(f"trained in {time.time() - t0:.1f}s -> {model_path}", file=sys.stderr)
-    if args.eval_dev:
-        from .evaluate import evaluate_file
-        evaluate_file(dev_path, CRFTagger(args.out))
+    return model_path
+
+
+def _cv_fold(job) -> tuple[int, list, list]:
+    f, data, lo, hi, out, config, args = job
+    from .tagger import CRFTagger
+
+    fold_dir = os.path.join(out, f"cv{f}")
+    os.makedirs(fold_dir, exist_ok=True)
+    for name in os.listdir(out):
+        if os.path.isfile(os.path.join(out, name)) and name not in ("ner.crfsuite", "memory.tsv"):
+            shutil.copyfile(os.path.join(out, name), os.path.join(fold_dir, name))
+    fit(data[:lo] + data[hi:], fold_dir, config, args)
+    held = data[lo:hi]
+    pred = CRFTagger(fold_dir).tag([t for t, _ in held])
+    return f, [g for _, g in held], pred
+
+
+def cross_validate(data, out: str, config: dict, args) -> int:
+    from multiprocessing import get_context
+    from statistics import mean, stdev
+
+    from .scoring import score
+
+    K = args.cv
+    bounds = [round(len(data) * k / K) for k in range(K + 1)]
+    jobs = [(f, data, bounds[f], bounds[f + 1], out, config, args) for f in range(K)]
+    with get_context("spawn").Pool(min(2, K)) as pool:
+        results = sorted(pool.imap_unordered(_cv_fold, jobs))
+    gold_all, pred_all, f1s = [], [], []
+    for f, gold, pred in results:
+        r = score(gold, pred)["micro"]
+        f1s.append(r["f1"])
+        gold_all += gold
+        pred_all += pred
+        print(f"fold {f + 1}/{K}: {len(gold)} sentences  P {r['p']:.4f}  R {r['r']:.4f}  "
+              f"F1 {r['f1']:.4f}")
+    pooled = score(gold_all, pred_all)["micro"]
+    sd = stdev(f1s) if len(f1s) > 1 else 0.0
+    print(f"{K}-fold CV: mean F1 {mean(f1s):.4f} (sd {sd:.4f}, standard error {sd / K ** 0.5:.4f}); "
+          f"pooled P {pooled['p']:.4f}  R {pooled['r']:.4f}  F1 {pooled['f1']:.4f}")
     return 0
 
 
