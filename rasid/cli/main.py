@@ -135,8 +135,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     if args.command in ("eval", "train", "build", "bench"):
         args.args = extra  # the delegate parses its own options (rasid eval ner --help)
         if args.command != "bench" and args.what is None:
-            args._parser.print_help(sys.stdout if {"-h", "--help"} & set(extra) else sys.stderr)
-            return EXIT_OK if {"-h", "--help"} & set(extra) else EXIT_USAGE
+            asked = bool({"-h", "--help"} & set(extra))
+            args._parser.print_help(sys.stdout if asked else sys.stderr)
+            return EXIT_OK if asked else EXIT_USAGE
     elif extra:
         parser.error(f"unrecognized arguments: {' '.join(extra)}")
     if not args.command:

@@ -347,9 +347,6 @@ def _context(doc: Doc, e: Entity, prev: Entity | None, n: int = 6) -> str:
     return " ".join(before) + " " + after
 
 
-
-
-
 # ---------------------------------------------------------------- the headline
 
 def corefer_title(title: Doc, body: list[Entity], linker: Linker | None = None) -> list[Entity]:

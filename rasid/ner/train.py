@@ -52,7 +52,6 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--seed", type=int, default=SEED)
     args = ap.parse_args(argv)
 
-
     from .gazetteer import build as build_gaz
     from .gazetteer import write as write_gaz
     from .tagger import CRFTagger
@@ -93,6 +92,12 @@ def main(argv: list[str] | None = None) -> int:
     return 0
 
 
+def fold_bounds(n: int, k: int) -> list[int]:
+    """Start indices of ``k`` contiguous folds over ``n`` items, and ``n`` (documents stay
+    together: ANERcorp is in document order)."""
+    return [round(n * i / k) for i in range(k + 1)]
+
+
 def fit(data, out: str, config: dict, args) -> str:
     """Train the CRF on ``data`` with the feature files in ``out``; returns the model path."""
     import pycrfsuite
@@ -110,7 +115,7 @@ def fit(data, out: str, config: dict, args) -> str:
         # jackknife: features of fold k use the entity memory of the other folds
         write_memory(build_memory(data), os.path.join(out, "memory.tsv"))
         K = args.folds
-        bounds = [round(len(data) * k / K) for k in range(K + 1)]
+        bounds = fold_bounds(len(data), K)
         for k in range(K):
             lo, hi = bounds[k], bounds[k + 1]
             fx = make_extractor(out, config, memory=build_memory(data[:lo] + data[hi:]))
@@ -148,7 +153,7 @@ def cross_validate(data, out: str, config: dict, args) -> int:
     from .scoring import score
 
     K = args.cv
-    bounds = [round(len(data) * k / K) for k in range(K + 1)]
+    bounds = fold_bounds(len(data), K)
     jobs = [(f, data, bounds[f], bounds[f + 1], out, config, args) for f in range(K)]
     with get_context("spawn").Pool(min(2, K)) as pool:
         results = sorted(pool.imap_unordered(_cv_fold, jobs))
