@@ -184,4 +184,9 @@ def test_help_after_a_delegated_command_reaches_its_module(capsys):
     assert main(["eval", "--help"]) == 0
     assert "{dates,entities,events,ner,quotes}" in capsys.readouterr().out
     assert main(["train"]) == 2
-    assert "rasid train {ner}" in capsys.readouterr().err
+    assert "rasid train {ner,ner-teacher}" in capsys.readouterr().err
+    with pytest.raises(SystemExit) as ex:
+        main(["train", "ner-teacher", "distill", "--help"])
+    assert ex.value.code == 0
+    out = capsys.readouterr().out
+    assert out.startswith("usage: rasid train ner-teacher distill") and "--workdir" in out

@@ -105,7 +105,8 @@ def build_parser() -> argparse.ArgumentParser:
     for name, helptext, whats in (
             ("eval", "score against the gold data in ../shared (ner, entities, quotes, dates, events)",
              sorted(_EVALS)),
-            ("train", "train a shipped model (ner)", ["ner"]),
+            ("train", "train a shipped model (ner; ner-teacher: the transformer that tags its silver data)",
+             ["ner", "ner-teacher"]),
             ("build", "rebuild shipped data (kb)", ["kb"]),
             ("bench", "speed: articles/s and tokens/s per stage, peak memory, on ../shared/data/news", None)):
         sp = sub.add_parser(name, help=helptext, description=helptext, add_help=False,
@@ -318,7 +319,7 @@ def cmd_eval(args: argparse.Namespace) -> int:
 
 
 def cmd_train(args: argparse.Namespace) -> int:
-    return _delegate("rasid.ner.train", args.args)
+    return _delegate({"ner": "rasid.ner.train", "ner-teacher": "rasid.ner.teacher"}[args.what], args.args)
 
 
 def cmd_build(args: argparse.Namespace) -> int:

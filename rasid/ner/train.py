@@ -5,6 +5,8 @@ Reproducible: L-BFGS training is deterministic given the data, features and opti
     python -m rasid.ner.train                      # final model: train+dev, shipped clusters
     python -m rasid.ner.train --no-dev --eval-dev  # model selection run on train only
     python -m rasid.ner.train --clusters-from-news # also rebuild word clusters first (slow)
+    python -m rasid.ner.train --silver silver.conll  # plus news sentences tagged by the teacher
+                                                   # (rasid.ner.teacher; see docs/ner.md)
 """
 from __future__ import annotations
 
@@ -49,8 +51,25 @@ def main(argv: list[str] | None = None) -> int:
                          "(contiguous folds; each fold scored by a model trained on the others, two "
                          "folds at a time); prints each fold's micro F1 and the pooled score. Dev has "
                          "only ~1k entities, so a single dev run cannot separate changes under ~1 point")
+    ap.add_argument("--silver", default=None, metavar="CONLL",
+                    help="also train on these machine-tagged sentences (written by "
+                         "python -m rasid.ner.teacher label); they get the full gold entity memory")
+    ap.add_argument("--silver-n", type=int, default=0, metavar="N", help="use only the first N silver sentences")
     ap.add_argument("--seed", type=int, default=SEED)
     args = ap.parse_args(argv)
+    silver = []
+    if args.silver:
+        if args.cv:
+            ap.error("--silver with --cv: the silver tagger saw every fold; cross-validate without it")
+        try:
+            silver = read_conll_file(args.silver)
+        except (OSError, UnicodeDecodeError) as e:
+            ap.error(f"--silver {args.silver}: {e}")
+        silver = silver[:args.silver_n or None]
+        bad = {t for _, tags in silver for t in tags} - {"O"} - {f"{p}-{x}" for p in "BI"
+                                                             for x in ("PERS", "LOC", "ORG", "MISC")}
+        if not silver or bad:
+            ap.error(f"--silver {args.silver}: " + (f"unknown tags {sorted(bad)[:5]}" if bad else "no sentences"))
 
     from .gazetteer import build as build_gaz
     from .gazetteer import write as write_gaz
@@ -75,6 +94,9 @@ def main(argv: list[str] | None = None) -> int:
     config = {"window": args.window, "clusters": not args.no_clusters,
               "gazetteer": not args.no_gazetteer, "memory": not args.no_memory,
               "mined": not args.no_mined}
+    if silver:  # provenance only: the tagger does not read it
+        config["silver"] = {"file": os.path.basename(args.silver), "sentences": len(silver),
+                            "tokens": sum(len(t) for t, _ in silver)}
     with open(os.path.join(args.out, "config.json"), "w", encoding="utf-8") as fh:
         json.dump(config, fh, indent=1)
 
@@ -85,7 +107,7 @@ def main(argv: list[str] | None = None) -> int:
         data += read_conll_file(dev_path)
     if args.cv:
         return cross_validate(data, args.out, config, args)
-    fit(data, args.out, config, args)
+    fit(data, args.out, config, args, silver=silver)
     if args.eval_dev:
         from .evaluate import evaluate_file
         evaluate_file(dev_path, CRFTagger(args.out))
@@ -98,8 +120,9 @@ def fold_bounds(n: int, k: int) -> list[int]:
     return [round(n * i / k) for i in range(k + 1)]
 
 
-def fit(data, out: str, config: dict, args) -> str:
-    """Train the CRF on ``data`` with the feature files in ``out``; returns the model path."""
+def fit(data, out: str, config: dict, args, silver=()) -> str:
+    """Train the CRF on ``data`` (plus ``silver`` sentences) with the feature files in ``out``;
+    returns the model path."""
     import pycrfsuite
 
     from .features import build_memory, write_memory
@@ -121,9 +144,14 @@ def fit(data, out: str, config: dict, args) -> str:
             fx = make_extractor(out, config, memory=build_memory(data[:lo] + data[hi:]))
             for toks, tags in data[lo:hi]:
                 trainer.append(fx.sent_features(toks), tags)
+    if silver:
+        # machine-tagged news: none of it is in the gold memory, so it sees all of it, as new text does
+        fx = make_extractor(out, config, memory=None if args.no_memory else build_memory(data))
+        for toks, tags in silver:
+            trainer.append(fx.sent_features(toks), tags)
     trainer.set_params({"c1": args.c1, "c2": args.c2, "max_iterations": args.max_iter,
                         "feature.possible_transitions": True})
-    print(f"features extracted for {len(data)} sentences in {time.time() - t0:.1f}s; training...",
+    print(f"features extracted for {len(data)} + {len(silver)} silver sentences in {time.time() - t0:.1f}s; training...",
           file=sys.stderr)
     model_path = os.path.join(out, "ner.crfsuite")
     trainer.train(model_path)
