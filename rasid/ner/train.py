@@ -53,7 +53,7 @@ def main(argv: list[str] | None = None) -> int:
                          "only ~1k entities, so a single dev run cannot separate changes under ~1 point")
     ap.add_argument("--silver", default=None, metavar="CONLL",
                     help="also train on these machine-tagged sentences (written by "
-                         "python -m rasid.ner.teacher label); they get the full gold entity memory")
+                         "rasid train ner-teacher label); they get the full gold entity memory")
     ap.add_argument("--silver-n", type=int, default=0, metavar="N", help="use only the first N silver sentences")
     ap.add_argument("--seed", type=int, default=SEED)
     args = ap.parse_args(argv)
