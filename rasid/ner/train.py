@@ -19,6 +19,7 @@ import time
 
 from .conll import read_conll_file
 from .paths import MODEL_DIR, anercorp, shared_dir
+from .tagger import LABELS
 
 SEED = 13
 
@@ -66,8 +67,7 @@ def main(argv: list[str] | None = None) -> int:
         except (OSError, UnicodeDecodeError) as e:
             ap.error(f"--silver {args.silver}: {e}")
         silver = silver[:args.silver_n or None]
-        bad = {t for _, tags in silver for t in tags} - {"O"} - {f"{p}-{x}" for p in "BI"
-                                                             for x in ("PERS", "LOC", "ORG", "MISC")}
+        bad = {t for _, tags in silver for t in tags} - set(LABELS)
         if not silver or bad:
             ap.error(f"--silver {args.silver}: " + (f"unknown tags {sorted(bad)[:5]}" if bad else "no sentences"))
 
@@ -130,13 +130,15 @@ def fit(data, out: str, config: dict, args, silver=()) -> str:
 
     t0 = time.time()
     trainer = pycrfsuite.Trainer(verbose=False)
+    memory = None
     if args.no_memory:
         fx = make_extractor(out, config)
         for toks, tags in data:
             trainer.append(fx.sent_features(toks), tags)
     else:
         # jackknife: features of fold k use the entity memory of the other folds
-        write_memory(build_memory(data), os.path.join(out, "memory.tsv"))
+        memory = build_memory(data)
+        write_memory(memory, os.path.join(out, "memory.tsv"))
         K = args.folds
         bounds = fold_bounds(len(data), K)
         for k in range(K):
@@ -146,7 +148,7 @@ def fit(data, out: str, config: dict, args, silver=()) -> str:
                 trainer.append(fx.sent_features(toks), tags)
     if silver:
         # machine-tagged news: none of it is in the gold memory, so it sees all of it, as new text does
-        fx = make_extractor(out, config, memory=None if args.no_memory else build_memory(data))
+        fx = make_extractor(out, config, memory=memory)
         for toks, tags in silver:
             trainer.append(fx.sent_features(toks), tags)
     trainer.set_params({"c1": args.c1, "c2": args.c2, "max_iterations": args.max_iter,
