@@ -265,3 +265,29 @@ def test_bcubed() -> None:
     assert bcubed({"a": "x", "b": "x"}, {"a": "1", "b": "1"})["f1"] == 1.0
     b = bcubed({"a": "x", "b": "x"}, {"a": "1", "b": "2"})
     assert b["precision"] == 0.5 and b["recall"] == 1.0
+
+
+def test_corrected_text_under_the_same_id_keeps_its_story_and_is_refingerprinted(db: str) -> None:
+    # first run: an unrelated text under id "w1"
+    _ingest(db, _docs(Article(OTHER, id="w1", source="alyaum", published="2015-08-04")))
+    con = sqlite3.connect(db)
+    old_sig = con.execute("SELECT sig FROM fingerprints WHERE article_id='w1'").fetchone()[0]
+    # the outlet replaces it with the wire story (same id, new content): same story, new fingerprint
+    (d1,) = _ingest(db, _docs(Article(WIRE, id="w1", source="alyaum", published="2015-08-04")))
+    assert d1.story == "s-w1"
+    new_sig = con.execute("SELECT sig FROM fingerprints WHERE article_id='w1'").fetchone()[0]
+    assert new_sig != old_sig
+    assert con.execute("SELECT count(*) FROM fingerprints").fetchone()[0] == 1
+    # a later copy of the corrected text is found as its duplicate (with the old signature it was not)
+    (d2,) = _ingest(db, _docs(Article(REPUBLISHED, id="w2", source="alriyadh", published="2015-08-05")))
+    assert d2.duplicate_of == "w1"
+    # re-ingesting the same content changes nothing
+    _ingest(db, _docs(Article(WIRE, id="w1", source="alyaum", published="2015-08-04")))
+    assert con.execute("SELECT sig FROM fingerprints WHERE article_id='w1'").fetchone()[0] == new_sig
+
+
+def test_corrected_text_without_a_store_is_refingerprinted() -> None:
+    tracker = StoryTracker(None)
+    for d in _docs(Article(OTHER, id="a"), Article(WIRE, id="a"), Article(REPUBLISHED, id="b")):
+        tracker.assign(d)
+    assert d.duplicate_of == "a"

@@ -12,10 +12,12 @@ from __future__ import annotations
 import sqlite3
 from typing import TYPE_CHECKING
 
+import numpy as np
+
 from rasid.doc import Doc
 from rasid.stories.cluster import Assignment, Clusterer, Story
 from rasid.stories.features import Features, features
-from rasid.stories.fingerprint import DuplicateIndex, Match, from_blob, to_blob
+from rasid.stories.fingerprint import DuplicateIndex, Match, from_blob, shingles, signature, to_blob
 
 if TYPE_CHECKING:
     from rasid.store import Store
@@ -30,6 +32,8 @@ class StoryTracker:
         self.dups = DuplicateIndex()
         self.clusters = Clusterer()
         self._pending: dict[str, tuple[Match, Assignment]] = {}
+        #: known articles whose text changed: (their insertion order, the new signature)
+        self._refresh: dict[str, tuple[int | None, Match]] = {}
         self._dirty: set[str] = set()
         self._seq = 0
         self._since_save = 0
@@ -53,10 +57,18 @@ class StoryTracker:
         """Set ``doc.duplicate_of`` and ``doc.story``."""
         known = self.clusters.member_story.get(doc.id)
         if known is not None:
-            # seen before (re-analysis): it keeps its story and group, and counts once
-            root = self.dups.meta.get(doc.id, (0, doc.id))[1]
+            # seen before (re-analysis, or a corrected text under the same id): it keeps its
+            # story and group and counts once, but its fingerprint follows the text now stored,
+            # so later copies of the corrected text still find it
+            seq, root = self.dups.meta.get(doc.id, (None, doc.id))
             doc.duplicate_of = root if root != doc.id else None
             doc.story = known
+            sig = signature(shingles(doc.text))
+            old = self.dups.sigs.get(doc.id)
+            if sig is not None and (old is None or not np.array_equal(old, sig)):
+                self._refresh[doc.id] = (seq, Match(doc.duplicate_of, 0.0, sig))
+                if self.store is None:
+                    self._refingerprint(doc.id)
             return doc
         match = self.dups.check(doc.id, doc.text)
         doc.duplicate_of = match.duplicate_of
@@ -71,6 +83,8 @@ class StoryTracker:
 
     def added(self, doc: Doc) -> None:
         """The article was stored (or, without a store, accepted): make it findable."""
+        if doc.id in self._refresh:
+            self._refingerprint(doc.id)
         if doc.id not in self._pending:
             return  # known before this run: nothing new to record
         match, a = self._pending.pop(doc.id)
@@ -89,9 +103,23 @@ class StoryTracker:
         if self._since_save >= SAVE_EVERY:
             self.save()
 
+    def _refingerprint(self, aid: str) -> None:
+        """A known article's text changed: replace its signature, keeping its place in order."""
+        seq, match = self._refresh.pop(aid)
+        if seq is None:  # it had no fingerprint (too short before): it takes the next place
+            seq = self._seq
+            self._seq += 1
+        self.dups.add(aid, match, seq=seq)
+        if self.store is not None and match.signature is not None:
+            self.store.db.execute(
+                "INSERT INTO fingerprints (article_id, seq, sig, duplicate_of) VALUES (?,?,?,?)"
+                " ON CONFLICT(article_id) DO UPDATE SET sig=excluded.sig",
+                (aid, seq, to_blob(match.signature), match.duplicate_of))
+
     def skipped(self, doc: Doc) -> None:
         """The store did not keep the article (same content already stored)."""
         self._pending.pop(doc.id, None)
+        self._refresh.pop(doc.id, None)
 
     def save(self) -> None:
         """Write the states of the stories changed since the last save."""
