@@ -273,11 +273,11 @@ def _batches(items: list, budget: int, rng: random.Random | None):
     return out
 
 
-def _collate(torch, batch):
+def _collate(torch, batch, pad: int):
     B = len(batch)
     T = max(len(x[0]) for x in batch)
     W = max(len(x[1]) for x in batch)
-    ids = torch.full((B, T), 1, dtype=torch.long)
+    ids = torch.full((B, T), pad, dtype=torch.long)  # masked out by the lengths
     first = torch.zeros((B, W), dtype=torch.long)
     gold = torch.full((B, W), -100, dtype=torch.long)
     for i, (pieces, firsts, tags, _) in enumerate(batch):
@@ -321,7 +321,7 @@ class Teacher:
         out: list = [None] * len(sentences)
         with torch.no_grad():
             for batch in _batches(items, budget, None):
-                probs = torch.softmax(self.model(*_collate(torch, batch)[:3]), -1).numpy()
+                probs = torch.softmax(self.model(*_collate(torch, batch, self.spm.pad)[:3]), -1).numpy()
                 for i, (_, firsts, _, k) in enumerate(batch):
                     out[k] = probs[i, :len(firsts)]
         return out
@@ -352,7 +352,7 @@ class Teacher:
             self.model.train()
             run = 0.0
             for bi, batch in enumerate(_batches(items, budget, rng)):
-                ids, lens, first, gold = _collate(torch, batch)
+                ids, lens, first, gold = _collate(torch, batch, self.spm.pad)
                 loss = lossf(self.model(ids, lens, first).reshape(-1, len(TAGS)), gold.reshape(-1))
                 opt.zero_grad()
                 loss.backward()
