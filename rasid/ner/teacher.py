@@ -410,18 +410,19 @@ def ensemble(teacher_p: list[np.ndarray], crf_p: list[np.ndarray], weight: float
 
 # --------------------------------------------------------------------- news sentences
 
-def news_sentences(shared: str, seed: int = 13, min_len: int = 6, max_len: int = 60):
+def news_sentences(shared: str, seed: int = 13, min_len: int = 6, max_len: int = 60, quiet: bool = True):
     """Distinct sentences of the shared news (rasid's own tokenizer), in a seeded random
     order so that any prefix is a sample across outlets and topics."""
     import re
 
+    from rasid.cli.progress import progress
     from rasid.text.tokenize import tokenize
 
     from .clusters import _SENT_SPLIT, iter_texts
 
     arabic = re.compile(r"[\u0621-\u064a]")
     seen, out = set(), []
-    for text in iter_texts(shared):
+    for text in progress(iter_texts(shared), quiet=quiet, desc="teacher: reading news sentences"):
         for s in _SENT_SPLIT.split(text):
             toks = [t.text for t in tokenize(s)]
             if not min_len <= len(toks) <= max_len:
@@ -481,7 +482,7 @@ def cmd_label(a) -> int:
     teacher = Teacher.load(a.teacher)
     teacher.torch.set_num_threads(a.threads)
     crf = CRFTagger(a.crf)
-    sents = news_sentences(a.shared or shared_dir(), seed=a.seed)[:a.n]
+    sents = news_sentences(a.shared or shared_dir(), seed=a.seed, quiet=False)[:a.n]
     if not sents:
         print(f"teacher: no news sentences under {a.shared or shared_dir()}/data/news", file=sys.stderr)
         return 2
