@@ -113,6 +113,7 @@ def test_train_with_silver_learns_the_silver_names(tmp_path):
     import json
     cfg = json.loads((tmp_path / "silver" / "config.json").read_text(encoding="utf-8"))
     assert cfg["silver"] == {"file": "silver.conll", "sentences": 6, "tokens": 36}
+    assert cfg["training"] == {"c1": 0.05, "c2": 0.02, "max_iter": 50}
 
 
 @pytest.mark.parametrize("content, reason", [
@@ -182,7 +183,8 @@ def test_distill_runs_the_four_steps_on_the_same_gold_data(tmp_path, monkeypatch
         ("crf", ["--no-dev", "--out", base, "--seed", "13"]),
         ("finetune", False, teacher),
         ("label", teacher, base, 50, silver),
-        ("crf", ["--no-dev", "--silver", silver, "--out", "/x/student", "--seed", "13", "--eval-dev"]),
+        ("crf", ["--no-dev", "--silver", silver, "--out", "/x/student", "--seed", "13", "--c1", "0.1", "--c2", "0.05",
+                 "--eval-dev"]),
     ]
     calls.clear()
     monkeypatch.setattr(T, "cmd_finetune", lambda a: 2)

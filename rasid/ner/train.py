@@ -93,7 +93,9 @@ def main(argv: list[str] | None = None) -> int:
         write_gaz(build_gaz(shared), os.path.join(args.out, "gazetteer.tsv"))
     config = {"window": args.window, "clusters": not args.no_clusters,
               "gazetteer": not args.no_gazetteer, "memory": not args.no_memory,
-              "mined": not args.no_mined}
+              "mined": not args.no_mined,
+              # provenance only: the L-BFGS options the model was trained with
+              "training": {"c1": args.c1, "c2": args.c2, "max_iter": args.max_iter}}
     if silver:  # provenance only: the tagger does not read it
         config["silver"] = {"file": os.path.basename(args.silver), "sentences": len(silver),
                             "tokens": sum(len(t) for t, _ in silver)}
