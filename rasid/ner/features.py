@@ -197,23 +197,21 @@ class FeatureExtractor:
         norms = [t[2][0] for t in types]
         i = 0
         while i < L:
-            matched = 0
-            for key in set(types[i][2]):
+            # the longest entry starting here, over the word's forms in a fixed order (normalized,
+            # conjunction-stripped, stem; first listed wins a tie): iterating a set here made the
+            # features, and so the tags, depend on the process's string-hash seed
+            matched, best = 0, ""
+            for key in dict.fromkeys(types[i][2]):
                 for toks, typ in index.get(key, ()):
                     m = len(toks)
                     if m <= matched or i + m > L:
                         continue
-                    ok = True
-                    for j in range(1, m):
-                        if norms[i + j] != toks[j]:
-                            ok = False
-                            break
-                    if ok:
-                        matched = m
-                        out[i].append(pre + "B" + typ)
-                        for j in range(1, m):
-                            out[i + j].append(pre + "I" + typ)
-                        break
+                    if all(norms[i + j] == toks[j] for j in range(1, m)):
+                        matched, best = m, typ
+            if matched:
+                out[i].append(pre + "B" + best)
+                for j in range(1, matched):
+                    out[i + j].append(pre + "I" + best)
             i += max(matched, 1)
 
     def sent_features(self, tokens: list[str]) -> list[list[str]]:

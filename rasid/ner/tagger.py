@@ -92,7 +92,9 @@ def propagate_labels(sentences, tags, fx, min_len: int = 3):
     keys = [[fx._type_feats(w)[2][1] for w in s] for s in sentences]  # conj-stripped norm
     found: dict[tuple, Counter] = defaultdict(Counter)
     for k, t in zip(keys, tags):
-        for a, b, typ in spans(t):
+        # in document order: on a tie between types, the one seen first wins (iterating the
+        # set itself made the tie, and so the output, depend on the string-hash seed)
+        for a, b, typ in sorted(spans(t)):
             found[tuple(k[a:b])][typ] += 1
     if not found:
         return tags
