@@ -32,8 +32,8 @@ class StoryTracker:
         self.dups = DuplicateIndex()
         self.clusters = Clusterer()
         self._pending: dict[str, tuple[Match, Assignment]] = {}
-        #: known articles whose text changed: (their insertion order, the new signature)
-        self._refresh: dict[str, tuple[int | None, Match]] = {}
+        #: known articles seen again in this run -> their insertion order (None: no fingerprint)
+        self._refresh: dict[str, int | None] = {}
         self._dirty: set[str] = set()
         self._seq = 0
         self._since_save = 0
@@ -63,12 +63,9 @@ class StoryTracker:
             seq, root = self.dups.meta.get(doc.id, (None, doc.id))
             doc.duplicate_of = root if root != doc.id else None
             doc.story = known
-            sig = signature(shingles(doc.text))
-            old = self.dups.sigs.get(doc.id)
-            if sig is not None and (old is None or not np.array_equal(old, sig)):
-                self._refresh[doc.id] = (seq, Match(doc.duplicate_of, 0.0, sig))
-                if self.store is None:
-                    self._refingerprint(doc.id)
+            self._refresh[doc.id] = seq
+            if self.store is None:
+                self.added(doc)
             return doc
         match = self.dups.check(doc.id, doc.text)
         doc.duplicate_of = match.duplicate_of
@@ -83,8 +80,8 @@ class StoryTracker:
 
     def added(self, doc: Doc) -> None:
         """The article was stored (or, without a store, accepted): make it findable."""
-        if doc.id in self._refresh:
-            self._refingerprint(doc.id)
+        if doc.id in self._refresh:  # stored again: its text may have changed
+            self._refingerprint(doc, self._refresh.pop(doc.id))
         if doc.id not in self._pending:
             return  # known before this run: nothing new to record
         match, a = self._pending.pop(doc.id)
@@ -103,18 +100,23 @@ class StoryTracker:
         if self._since_save >= SAVE_EVERY:
             self.save()
 
-    def _refingerprint(self, aid: str) -> None:
-        """A known article's text changed: replace its signature, keeping its place in order."""
-        seq, match = self._refresh.pop(aid)
+    def _refingerprint(self, doc: Doc, seq: int | None) -> None:
+        """A known article was stored again: when its text changed, replace its signature,
+        keeping its place in order. (Computed here, not in :meth:`assign`, so that re-analysing
+        unchanged articles, which the store skips, costs no MinHash.)"""
+        sig = signature(shingles(doc.text))
+        old = self.dups.sigs.get(doc.id)
+        if sig is None or (old is not None and np.array_equal(old, sig)):
+            return
         if seq is None:  # it had no fingerprint (too short before): it takes the next place
             seq = self._seq
             self._seq += 1
-        self.dups.add(aid, match, seq=seq)
-        if self.store is not None and match.signature is not None:
+        self.dups.add(doc.id, Match(doc.duplicate_of, 0.0, sig), seq=seq)
+        if self.store is not None:
             self.store.db.execute(
                 "INSERT INTO fingerprints (article_id, seq, sig, duplicate_of) VALUES (?,?,?,?)"
                 " ON CONFLICT(article_id) DO UPDATE SET sig=excluded.sig",
-                (aid, seq, to_blob(match.signature), match.duplicate_of))
+                (doc.id, seq, to_blob(sig), doc.duplicate_of))
 
     def skipped(self, doc: Doc) -> None:
         """The store did not keep the article (same content already stored)."""
