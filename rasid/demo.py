@@ -6,6 +6,7 @@ import sys
 from importlib import resources
 
 from rasid.cli.run import run
+from rasid.doc import group_heads
 from rasid.pipeline import Pipeline
 from rasid.store import Store
 
@@ -19,9 +20,11 @@ def demo(db: str, *, quiet: bool = False) -> int:
         r = doc.to_dict()
         print(f"\n■ {r['title'] or '(no title)'}")
         print(f"  {doc.article.format:5} {r['source'] or '-'}  {r['published'] or 'no date'}  id {r['id']}")
+        # one item per entity: a linked one by its English name, another by the fullest mention
+        # of its in-document group ("أحمد أبو زيد", not again "أبو زيد")
         names: dict[str, str] = {}
-        for e in doc.entities:
-            names.setdefault(e.name or e.text, e.type)
+        for h in group_heads(doc.entities).values():
+            names.setdefault(h.name or h.text, h.type)
         if names:
             print("  entities: " + "، ".join(f"{n} ({t})" for n, t in list(names.items())[:10]))
         for q in doc.quotes:

@@ -82,12 +82,29 @@ class Entity:
     type: str  # PER | ORG | LOC | MISC
     id: str | None = None
     name: str | None = None
-    #: in-document group: mentions of one real-world entity share it
+    #: in-document group: mentions of one real-world entity share it (``g0``, ``g1``... in
+    #: the body; a headline mention the body does not name has its own ``t0``, ``t1``...)
     group: str | None = None
 
     def to_dict(self) -> dict[str, Any]:
-        return {"start": self.start, "end": self.end, "text": self.text, "type": self.type,
-                "id": self.id, "name": self.name}
+        d = {"start": self.start, "end": self.end, "text": self.text, "type": self.type,
+             "id": self.id, "name": self.name}
+        if self.group is not None:  # set by the linking stage; a record without it stays so
+            d["group"] = self.group
+        return d
+
+
+def group_heads(entities: list[Entity]) -> dict[str, Entity]:
+    """The head mention of each in-document group: the one with the most words, the first of
+    those on a tie (``أحمد أبو زيد`` for a group with ``أبو زيد``). Mentions without a group
+    are their own head, keyed by ``"@<start>"``."""
+    heads: dict[str, Entity] = {}
+    for e in entities:
+        k = e.group or f"@{e.start}"
+        h = heads.get(k)
+        if h is None or len(e.text.split()) > len(h.text.split()):
+            heads[k] = e
+    return heads
 
 
 @dataclass(slots=True)
@@ -261,7 +278,7 @@ def doc_from_record(rec: dict[str, Any], *, origin: str = "", raw: str = "", fmt
         return None if not s else Speaker(s["start"], s["end"], s["text"], s.get("id"), s.get("name"))
 
     doc = Doc(article=art, text=rec["text"])
-    doc.entities = [Entity(e["start"], e["end"], e["text"], e["type"], e.get("id"), e.get("name"))
+    doc.entities = [Entity(e["start"], e["end"], e["text"], e["type"], e.get("id"), e.get("name"), e.get("group"))
                     for e in rec.get("entities") or []]
     doc.quotes = [Quote(q["start"], q["end"], q["content"], q["kind"], q.get("cue") or "", speaker(q.get("speaker")),
                         q.get("cue_start"), q.get("cue_end")) for q in rec.get("quotes") or []]
@@ -270,8 +287,8 @@ def doc_from_record(rec: dict[str, Any], *, origin: str = "", raw: str = "", fmt
     doc.places = [Place(p["start"], p["end"], p["text"], p.get("name"), p.get("id"), p.get("lat"), p.get("lon"),
                         p.get("country")) for p in rec.get("places") or []]
     doc.events = list(rec.get("events") or [])
-    doc.title_entities = [Entity(e["start"], e["end"], e["text"], e["type"], e.get("id"), e.get("name"))
-                          for e in rec.get("title_entities") or []]
+    doc.title_entities = [Entity(e["start"], e["end"], e["text"], e["type"], e.get("id"), e.get("name"),
+                                 e.get("group")) for e in rec.get("title_entities") or []]
     doc.nationalities = [Nationality(n["start"], n["end"], n["text"], n.get("id"), n.get("name"),
                                      n.get("country")) for n in rec.get("nationalities") or []]
     doc.story = None if rec.get("story") is None else str(rec["story"])

@@ -6,7 +6,7 @@ import re
 
 import pytest
 
-from rasid.doc import Article, Doc, Entity
+from rasid.doc import Article, Doc, Entity, group_heads
 from rasid.kb.doclink import link_doc, resolve_title
 from rasid.stages.text import TextStage
 
@@ -43,6 +43,10 @@ def test_multi_word_surname_joins_the_full_name() -> None:
     per = [e for e in doc.entities if e.type == "PER"]
     assert {e.text for e in per} == {"أحمد أبو زيد", "أبو زيد"}
     assert len({e.group for e in per}) == 1 and all(e.id is None for e in per)
+    # the group is in the JSON record, and its head is the fullest name
+    recs = [e.to_dict() for e in per]
+    assert recs[0]["group"] == recs[1]["group"] is not None
+    assert [h.text for h in group_heads(doc.entities).values()] == ["أحمد أبو زيد"]
 
 
 def test_document_beats_kb_for_surnames() -> None:

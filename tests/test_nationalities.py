@@ -119,6 +119,12 @@ def test_title_entities_corefer_with_the_body() -> None:
     assert got.get("لافروف") == "Sergey Lavrov"
     assert got.get("موسكو") == "Moscow"
     assert got.get("الأسد") == "Bashar al-Assad"
+    # a headline mention of a body entity is in that entity's group; one the body does not
+    # name has a headline group of its own, never one of the body's
+    groups = {e.text: e.group for e in doc.title_entities}
+    body_groups = {e.group for e in doc.entities}
+    assert groups["لافروف"] in body_groups
+    assert groups["الأسد"].startswith("t") and groups["الأسد"] not in body_groups
     # the body's entities are untouched and index the body
     assert all(doc.text[e.start:e.end] == e.text for e in doc.entities)
     assert "الأسد" not in {e.text for e in doc.entities}

@@ -86,3 +86,35 @@ def test_analyzed_records_load_without_reanalysis(tmp_path, db: str) -> None:  #
         assert got is not None
         for k in ("text", "entities", "quotes", "dates", "published"):
             assert got[k] == rec[k], k
+
+
+def test_unlinked_mentions_are_keyed_by_their_groups_fullest_name(db: str) -> None:
+    """``أبو زيد`` after ``أحمد أبو زيد`` is the same (unknown) person: the store keys both
+    mentions by the full name, so the entity ``norm:أحمد أبو زيد`` holds both, and the
+    groups survive the record round trip."""
+    from rasid.doc import Entity, doc_from_record
+    from rasid.kb.doclink import link_doc
+
+    doc = _doc("وقال المتحدث أحمد أبو زيد إن اللقاء كان مثمرا. وأضاف أبو زيد أن وزير الخارجية "
+               "سيرغي لافروف وصل إلى القاهرة، وقال لافروف إن الزيارة مهمة.", id="g1")
+    for name, typ in (("أحمد أبو زيد", "PER"), ("أبو زيد", "PER"), ("سيرغي لافروف", "PER"),
+                      ("لافروف", "PER"), ("القاهرة", "LOC")):
+        i = doc.text.find(name)
+        while i >= 0:
+            if not any(e.start <= i < e.end for e in doc.entities):
+                doc.entities.append(Entity(i, i + len(name), name, typ))
+            i = doc.text.find(name, i + 1)
+    doc.entities.sort(key=lambda e: e.start)
+    link_doc(doc)
+    with Store(db) as st:
+        st.add(doc)
+        rows = st.db.execute("SELECT text, kb_id, norm FROM entities WHERE article_id = 'g1' ORDER BY start").fetchall()
+        rec = st.record("g1")
+    got = [(r["text"], r["kb_id"], r["norm"]) for r in rows]
+    assert got[:2] == [("أحمد أبو زيد", None, "احمد ابو زيد"), ("أبو زيد", None, "احمد ابو زيد")]
+    # linked mentions keep their own normalized text (they are keyed by the KB id)
+    assert [(t, n) for t, k, n in got if k] == [("سيرغي لافروف", "سيرغي لافروف"), ("القاهرة", "القاهره"),
+                                                ("لافروف", "لافروف")]
+    groups = [e["group"] for e in rec["entities"]]
+    assert groups[0] == groups[1] and groups[2] == groups[4] and len(set(groups)) == 3
+    assert [e.group for e in doc_from_record(rec).entities] == groups

@@ -29,7 +29,7 @@ def render(rec: dict[str, Any], width: int = 100) -> str:
         out.append(f"- {who} [{q['kind']}, {q['cue']}]: {content}")
     ents: dict[str, dict[str, Any]] = {}
     for e in rec.get("entities") or []:
-        key = e.get("id") or e["text"]
+        key = e.get("id") or e.get("group") or e["text"]  # unlinked: one line per in-document group
         d = ents.setdefault(key, {"type": e["type"], "name": e.get("name"), "forms": {}, "n": 0})
         d["forms"][e["text"]] = 1
         d["n"] += 1

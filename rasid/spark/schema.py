@@ -23,7 +23,7 @@ def _struct(*fields: tuple[str, T.DataType]) -> T.StructType:
 
 SPAN = _struct(("start", I), ("end", I), ("text", S))
 MENTION = _struct(("text", S), ("start", I), ("end", I), ("id", S), ("name", S))
-ENTITY = _struct(("start", I), ("end", I), ("text", S), ("type", S), ("id", S), ("name", S))
+ENTITY = _struct(("start", I), ("end", I), ("text", S), ("type", S), ("id", S), ("name", S), ("group", S))
 QUOTE = _struct(("start", I), ("end", I), ("content", S), ("kind", S), ("cue", S), ("speaker", MENTION),
                 ("cue_start", I), ("cue_end", I))
 DATE = _struct(("start", I), ("end", I), ("text", S), ("value", S), ("anchor", S))

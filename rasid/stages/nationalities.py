@@ -40,6 +40,9 @@ def title_entities(doc: Doc, linker: Linker | None = None,
     t.tokens = TokenList(title)
     t = (ner or EntityStage())(t)
     link_doc(t, lk)
+    for e in t.entities:  # the headline's own groups must not read as the body's g0, g1...
+        if e.group:
+            e.group = "t" + e.group[1:]
     return corefer_title(t, doc.entities, lk)
 
 

@@ -15,7 +15,7 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
-from rasid.doc import Article, Doc
+from rasid.doc import Article, Doc, group_heads
 from rasid.errors import StoreError
 from rasid.text.normalize import CLITIC_CLUSTER, normalize
 
@@ -176,9 +176,13 @@ class Store:
             add_events(self.db, doc, rec)
         if not (doc.entities or doc.quotes or doc.dates or doc.places):
             return True
+        # an unlinked mention is keyed by its in-document group's fullest name, so that the
+        # entity "norm:<name>" of "أحمد أبو زيد" also holds the article's later "أبو زيد"
+        heads = group_heads(doc.entities)
         self.db.executemany(
             'INSERT INTO entities (article_id, start, "end", text, type, kb_id, name, norm) VALUES (?,?,?,?,?,?,?,?)',
-            [(doc.id, e.start, e.end, e.text, e.type, e.id, e.name, normalize(e.text)) for e in doc.entities])
+            [(doc.id, e.start, e.end, e.text, e.type, e.id, e.name,
+              normalize(e.text if e.id or not e.group else heads[e.group].text)) for e in doc.entities])
         self.db.executemany(
             'INSERT INTO quotes (article_id, start, "end", content, kind, cue, speaker_text, speaker_start,'
             ' speaker_end, speaker_id, speaker_name) VALUES (?,?,?,?,?,?,?,?,?,?,?)',

@@ -12,6 +12,9 @@ from typing import Any
 from rasid.events.lexicon import PLOVER_TYPES
 
 _STR_NULL: dict[str, Any] = {"type": ["string", "null"]}
+_GROUP: dict[str, Any] = {"type": ["string", "null"], "description": (
+    "Added field: in-document coreference; the mentions of one entity in the article share it "
+    "(g0, g1... in the body; t0... for an entity only the headline names)")}
 
 
 def _span(extra: dict[str, Any] | None = None) -> dict[str, Any]:
@@ -45,7 +48,7 @@ SCHEMAS: dict[str, Any] = {
             "published": _STR_NULL, "published_inferred": {"type": "boolean"}, "text": {"type": "string"},
             "entities": {"type": "array", "items": _span({
                 "type": {"type": "string", "enum": ["PER", "ORG", "LOC", "MISC"]},
-                "id": _STR_NULL, "name": _STR_NULL})},
+                "id": _STR_NULL, "name": _STR_NULL, "group": _GROUP})},
             "quotes": {"type": "array", "items": _QUOTE},
             "dates": {"type": "array", "items": _span({
                 "value": _STR_NULL, "anchor": {"type": "string", "enum": ["absolute", "relative"]}})},
@@ -58,7 +61,7 @@ SCHEMAS: dict[str, Any] = {
                 "description": "Added field: entities in the title; offsets index `title`.",
                 "type": "array", "items": _span({
                     "type": {"type": "string", "enum": ["PER", "ORG", "LOC", "MISC"]},
-                    "id": _STR_NULL, "name": _STR_NULL})},
+                    "id": _STR_NULL, "name": _STR_NULL, "group": _GROUP})},
             "nationalities": {
                 "description": "Added field: nationality adjectives and people-nouns (الروسي، السوريين) "
                                "linked to their country; offsets index `text`.",
