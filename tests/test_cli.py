@@ -83,6 +83,25 @@ def test_bad_inputs_folder_exit_1(tmp_path: Path, db: str, capsys: pytest.Captur
     assert con.execute("SELECT count(*) FROM articles").fetchone()[0] == 3
 
 
+def test_output_file_is_never_read_back_or_overwritten_as_input(tmp_path: Path, db: str,
+                                                                 capsys: pytest.CaptureFixture[str]) -> None:
+    d = tmp_path / "in"
+    d.mkdir()
+    (d / "a.txt").write_text("عنوان أول\n\n" + BODY, encoding="utf-8")
+    out = d / "out.jsonl"
+    # the output named as an input: a usage error before anything is written; the file is intact
+    old = json.dumps({"id": "kept", "text": BODY}, ensure_ascii=False) + "\n"
+    out.write_text(old, encoding="utf-8")
+    assert main(["analyze", str(out), "-o", str(out), "--db", db, "-q"]) == 2
+    assert "is also an input" in capsys.readouterr().err
+    assert out.read_text(encoding="utf-8") == old
+    # inside the analyzed folder (the second run of "rasid analyze . -o out.jsonl"): left out
+    assert main(["analyze", str(d), "-o", str(out), "--db", db, "-q"]) == 0
+    assert [r["title"] for r in _records(out)] == ["عنوان أول"]
+    assert main(["analyze", str(d), "-o", str(out), "--db", db, "-q"]) == 0
+    assert [r["title"] for r in _records(out)] == ["عنوان أول"]
+
+
 def test_ingest_twice_stores_once_then_show_stats_export(tmp_path: Path, db: str,
                                                          capsys: pytest.CaptureFixture[str]) -> None:
     from importlib import resources

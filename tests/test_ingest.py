@@ -93,6 +93,34 @@ def test_bad_files_are_named_and_do_not_stop_others(tmp_path: Path) -> None:
     assert "no such file" in reasons["missing.txt"]
 
 
+def test_non_arabic_articles_are_rejected_with_the_reason(tmp_path: Path) -> None:
+    """An English article of a mixed feed, and a text without words, are named and rejected;
+    Arabic news with Latin names, acronyms and a URL is kept."""
+    mixed = ("قال الرئيس التنفيذي لشركة Apple تيم كوك (Tim Cook) في مؤتمر WWDC إن الشركة ستفتح "
+             "متجرا في دبي، وفق ما نقلت وكالة Reuters عبر موقعها https://www.reuters.com/technology.")
+    records = [{"id": "ar", "text": mixed},
+               {"id": "en", "text": "The minister said on Monday that the talks would resume in Geneva."},
+               {"id": "num", "text": "2018 - 15 / 3 : 45%"}]
+    (tmp_path / "feed.jsonl").write_text("\n".join(json.dumps(r, ensure_ascii=False) for r in records),
+                                         encoding="utf-8")
+    items = list(read_inputs([str(tmp_path)]))
+    assert [a.id for a in _articles(items)] == ["ar"]
+    reasons = {e.input.rsplit(":", 1)[-1]: e.reason for e in _errors(items)}
+    assert reasons == {"2": "not Arabic text (0% of its letters are Arabic; Rasid analyzes Arabic news)",
+                       "3": "no words (the text has no letters)"}
+
+
+def test_a_folder_scan_leaves_out_the_excluded_output(tmp_path: Path) -> None:
+    (tmp_path / "a.txt").write_text("عنوان\n\n" + BODY, encoding="utf-8")
+    out = tmp_path / "out.jsonl"
+    out.write_text(json.dumps({"id": "old", "text": BODY}, ensure_ascii=False) + "\n", encoding="utf-8")
+    assert [a.id for a in _articles(list(read_inputs([str(tmp_path)])))][-1] == "old"
+    items = list(read_inputs([str(tmp_path)], exclude=[str(out)]))
+    assert [a.title for a in _articles(items)] == ["عنوان"] and not _errors(items)
+    items = list(read_inputs([str(tmp_path / "*")], exclude=[str(out)]))
+    assert [a.title for a in _articles(items)] == ["عنوان"]
+
+
 def test_samples_every_format() -> None:
     from importlib import resources
 

@@ -30,6 +30,7 @@ BAD = [
     "{this is not json\n",
     json.dumps({"id": "empty-1", "title": "عنوان", "text": "   "}, ensure_ascii=False) + "\n",
     json.dumps({"id": "no-text-1", "title": "عنوان فقط"}, ensure_ascii=False) + "\n",
+    json.dumps({"id": "english-1", "text": "The ministers met in Geneva on Monday to resume the talks."}) + "\n",
 ]
 FIELDS = ("entities", "quotes", "dates", "places", "events")
 
@@ -75,8 +76,8 @@ def run(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
             if n >= N:
                 break
             o.write(line)
-            if n % 100 == 50 and n // 100 < len(BAD):
-                o.write(BAD[n // 100])
+            if n % 50 == 25 and n // 50 < len(BAD):
+                o.write(BAD[n // 50])
     local = tmp / "local.jsonl"
     assert main(["analyze", str(inp), "--no-store", "-q", "-o", str(local)]) == 1  # the bad records
     out = tmp / "out.parquet"
@@ -146,7 +147,8 @@ def test_rejects_with_reasons(run: dict[str, Any]) -> None:
     rows = [json.loads(x) for f in files for x in Path(f).read_text(encoding="utf-8").splitlines()]
     reasons = Counter(r["reason"].split(" (")[0] for r in rows)
     failed = N - len(run["local"])  # articles a stage fails on: rejected by both runners
-    assert reasons == +Counter({"invalid JSON": 1, "record has no text": 2, "analysis failed": failed}), reasons
+    assert reasons == +Counter({"invalid JSON": 1, "record has no text": 2, "not Arabic text": 1,
+                                "analysis failed": failed}), reasons
     inp = run["inp"].read_text(encoding="utf-8").splitlines()
     for r in rows:  # origin is file:line of the bad record
         path, line = r["origin"].rsplit(":", 1)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
 from collections.abc import Callable, Sequence
 from typing import Any
@@ -166,11 +167,21 @@ def cmd_analyze(args: argparse.Namespace) -> int:
     from rasid.pipeline import Pipeline
     from rasid.store import Store
 
+    exclude = []
+    if args.output != "-":
+        # -o truncates its file: one that is also a named input would be lost before it is read
+        target = os.path.realpath(args.output)
+        for p in args.paths:
+            if p != "-" and os.path.isfile(p) and os.path.realpath(p) == target:
+                raise RasidError(f"-o {args.output} is also an input: it would be overwritten before "
+                                 "it is read (write the output elsewhere)")
+        exclude.append(args.output)  # and a folder or pattern that holds it leaves it out
     store = None if args.no_store else Store(args.db)
     out = _open_out(args.output)
     try:
         res = run(args.paths, Pipeline(), store=store, out=out, published=args.published,
-                  quiet=args.quiet, batch_size=args.batch_size, stories=not args.no_stories)
+                  quiet=args.quiet, batch_size=args.batch_size, stories=not args.no_stories,
+                  exclude=exclude)
     finally:
         if out is not sys.stdout:
             out.close()
@@ -268,8 +279,6 @@ def cmd_demo(args: argparse.Namespace) -> int:
 
 
 def cmd_ner(args: argparse.Namespace) -> int:
-    import os
-
     from rasid.ner import load_tagger
     from rasid.ner.conll import tag_conll
     from rasid.pipeline import settle_gc

@@ -26,7 +26,9 @@ class RunResult:
 
 def run(paths: Iterable[str], pipeline: Pipeline, *, store: Store | None, out: IO[str] | None,
         published: str | None = None, skip_known: bool = False, keep_docs: bool = False,
-        quiet: bool = False, batch_size: int = 64, stories: bool = True) -> RunResult:
+        quiet: bool = False, batch_size: int = 64, stories: bool = True,
+        exclude: Iterable[str] = ()) -> RunResult:
+    """``exclude``: files that folders and patterns among ``paths`` must not yield (the output)."""
     res = RunResult()
     tracker = None
     if stories:  # duplicate_of and story, incrementally over what the store holds
@@ -42,7 +44,7 @@ def run(paths: Iterable[str], pipeline: Pipeline, *, store: Store | None, out: I
             store.reject(where, reason)
 
     def articles() -> Iterator[Article]:
-        for item in read_inputs(paths, published=published):
+        for item in read_inputs(paths, published=published, exclude=exclude):
             if isinstance(item, InputError):
                 reject(item.input, item.reason)
                 continue

@@ -12,6 +12,7 @@ import glob
 import io
 import json
 import os
+import re
 import sys
 from collections.abc import Iterable, Iterator
 from pathlib import Path
@@ -37,8 +38,15 @@ _EXT_FORMAT = {".txt": "txt", ".text": "txt", ".jsonl": "jsonl", ".ndjson": "jso
 Item = Article | Doc | InputError
 
 
-def expand_paths(paths: Iterable[str]) -> Iterator[str | InputError]:
-    """Files of folders (recursively, sorted), glob matches, ``-`` as is."""
+def expand_paths(paths: Iterable[str], exclude: Iterable[str] = ()) -> Iterator[str | InputError]:
+    """Files of folders (recursively, sorted), glob matches, ``-`` as is. Files found in a
+    folder or by a pattern that are one of ``exclude`` (the run's own output file: it would
+    read back what it is writing) are left out."""
+    skip = {os.path.realpath(x) for x in exclude}
+
+    def found(f: str) -> bool:
+        return not skip or os.path.realpath(f) not in skip
+
     for p in paths:
         if p == "-":
             yield p
@@ -48,13 +56,14 @@ def expand_paths(paths: Iterable[str]) -> Iterator[str | InputError]:
             if not matches:
                 yield InputError(p, "no file matches this pattern")
             for m in matches:
-                yield from expand_paths([m])
+                if found(m):
+                    yield from expand_paths([m])
             continue
         path = Path(p)
         if path.is_dir():
             # inside folders only files of a known input format (a named file is always read)
             for f in sorted(path.rglob("*")):
-                if f.is_file() and not f.name.startswith(".") and _known_format(f.name):
+                if f.is_file() and not f.name.startswith(".") and _known_format(f.name) and found(str(f)):
                     yield str(f)
         elif path.exists():
             yield p
@@ -62,12 +71,38 @@ def expand_paths(paths: Iterable[str]) -> Iterator[str | InputError]:
             yield InputError(p, "no such file or folder")
 
 
-def read_inputs(paths: Iterable[str], *, published: str | None = None) -> Iterator[Item]:
-    for p in expand_paths(paths):
+def read_inputs(paths: Iterable[str], *, published: str | None = None,
+                exclude: Iterable[str] = ()) -> Iterator[Item]:
+    for p in expand_paths(paths, exclude):
         if isinstance(p, InputError):
             yield p
             continue
-        yield from read_path(p, published=published)
+        for item in read_path(p, published=published):
+            if isinstance(item, Article):
+                why = not_arabic(item.body)
+                if why:
+                    item = InputError(item.origin or p, why)
+            yield item
+
+
+#: below this share of Arabic among a text's letters, it is not an Arabic article
+MIN_ARABIC_SHARE = 0.2
+_LETTER = re.compile(r"[^\W\d_]")
+_ARABIC_LETTER = re.compile("[\u0620-\u064a\u066e-\u06d3\u06fa-\u06ff\u0750-\u077f\ufb50-\ufdff\ufe70-\ufefc]")
+
+
+def not_arabic(text: str) -> str | None:
+    """Why ``text`` is not an Arabic article Rasid can analyze (None when it is): no letters
+    at all, or under :data:`MIN_ARABIC_SHARE` of them Arabic (an English or French article in
+    a mixed feed). Latin names, acronyms and URLs inside Arabic news stay far above it."""
+    letters = len(_LETTER.findall(text))
+    arabic = len(_ARABIC_LETTER.findall(text))
+    if letters == 0:
+        return "no words (the text has no letters)"
+    if arabic < MIN_ARABIC_SHARE * letters:
+        return (f"not Arabic text ({100 * arabic / letters:.0f}% of its letters are Arabic; "
+                "Rasid analyzes Arabic news)")
+    return None
 
 
 def _known_format(name: str) -> bool:

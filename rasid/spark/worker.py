@@ -44,6 +44,7 @@ def pipeline(stages: tuple[str, ...]) -> Pipeline:
 def parse_record(line: str, origin: str, fmt: str, published: str | None) -> Article | InputError:
     """One input record (a JSON object as text) to an Article, through the local readers'
     :func:`rasid.ingest.records.from_record`; what cannot be read becomes an InputError."""
+    from rasid.ingest import not_arabic
     from rasid.ingest.records import from_record
 
     if len(line) > MAX_RECORD_CHARS:
@@ -56,6 +57,9 @@ def parse_record(line: str, origin: str, fmt: str, published: str | None) -> Art
         art = from_record(rec, origin=origin, raw=line, fmt=fmt)
     except InputError as e:
         return e
+    why = not_arabic(art.body)  # as the local readers (rasid.ingest.read_inputs) do
+    if why:
+        return InputError(origin, why)
     art.published = art.published or published
     return art
 
