@@ -290,6 +290,21 @@ def test_failed_url_is_retried_later(site: Site, db: str) -> None:
         assert S.get_seen(store.db, canonicalize(site.url("/news/a4.html"))).status == "stored"  # type: ignore[union-attr]
 
 
+def test_a_page_in_another_language_is_refused_with_the_reason(site: Site, db: str) -> None:
+    para = ("<p>The foreign ministers of the two countries met in Geneva on Monday and agreed to "
+            "resume the talks next month, officials said after the meeting.</p>")
+    site.overrides["/news/a4.html"] = (
+        "<html lang='en'><head><title>Ministers agree to resume talks</title></head><body><article>"
+        f"<h1>Ministers agree to resume talks</h1>{para * 4}</article></body></html>").encode()
+    with Store(db) as store:
+        S.add_source(store.db, site.url("/feed2.xml"))
+        with Watcher(store, config()) as w:
+            st = w.cycle()
+        assert st.stored == 1, st.summary()  # a1; a4 is English
+        row = S.get_seen(store.db, canonicalize(site.url("/news/a4.html")))
+    assert row is not None and row.status == "failed" and "not Arabic text" in (row.reason or "")
+
+
 def test_sitemap_index_is_followed(site: Site, db: str) -> None:
     site.overrides["/sitemap-index.xml"] = (
         b'<?xml version="1.0"?><sitemapindex xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">'

@@ -318,6 +318,7 @@ class Watcher:
                                   "outlet": e.name, "author": None, "summary": None})
 
     def _page(self, job: Job) -> Article:
+        from rasid.ingest import not_arabic
         from rasid.ingest.encoding import decode
         from rasid.ingest.web import parse_html
 
@@ -357,6 +358,9 @@ class Watcher:
         art.origin = resp.url
         art.meta["monitor"] = {"source": src.url, "listed_url": job.url, "fetched_url": resp.url,
                                "fetched_at": S.utc()}
+        why = not_arabic(art.body)  # an outlet's English edition linked from its Arabic feed
+        if why:
+            raise InputError(resp.url, why)
         return art
 
     # -- scheduler side --------------------------------------------------------------
