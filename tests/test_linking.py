@@ -65,6 +65,19 @@ def test_unknown_mentions_are_grouped_without_id() -> None:
     assert all(e.id is None and e.name is None for e in doc.entities)
 
 
+def test_a_country_named_like_a_nisba_links_through_its_clitic() -> None:
+    """السعودية is also the adjective "Saudi": bare it links when typed LOC, and so it must with
+    a clitic (للسعودية، وللسعودية، بالسعودية), which the contract keeps in the span for لل."""
+    doc = make_doc("قدم الفنان شكره للسعودية وشعبها، ثم سافر من بالسعودية إلى الإمارات.",
+                   [("للسعودية", "LOC"), ("بالسعودية", "LOC"), ("الإمارات", "LOC")])
+    got = {e.text: e.name for e in doc.entities}
+    assert got["للسعودية"] == got["السعودية"] == "Saudi Arabia"  # the ب is cut from the span
+    assert {p.name for p in doc.places} >= {"Saudi Arabia"}
+    # typed as an organisation, the adjective form stays unlinked as before
+    org = make_doc("وقالت للسعودية مصادر إن الأمر انتهى.", [("للسعودية", "ORG")])
+    assert org.entities[0].id is None
+
+
 def test_variants_clitics_and_article() -> None:
     doc = make_doc("وصل ترمب إلى الرياض، ثم قال ترامب إن واشنطن والرياض حليفتان. "
                    "وأعلنت الولايات المتحدة ذلك.",

@@ -140,6 +140,28 @@ def test_currencies_are_tagged_misc_but_not_listed_as_entities(tagger):
     assert not any(e.text == "دولار" for e in doc.entities)
 
 
+def test_inflected_currencies_and_particles_are_not_entities():
+    """Currencies with clitics and case/number endings (دولارا، للدولار، ليرات) are dropped as
+    the bare form is; a lone preposition the tagger read as a name (على ~ علي) is never an
+    entity. The filter works on the stage's spans: it is checked on them directly, and on a
+    sentence through the whole stage."""
+    from rasid.doc import Article
+    from rasid.pipeline import Pipeline
+    from rasid.stages.entities import _PARTICLES, _is_currency
+
+    for w in ("دولارا", "للدولار", "وبالدولار", "دولارين", "الدولارات", "ليرات", "بالليرة", "ريالا"):
+        assert _is_currency(w), w
+    for w in ("ريال مدريد", "واشنطن", "الدوري", "لندن", "علي", "دولة"):
+        assert not _is_currency(w), w
+    assert "على" in _PARTICLES and "علي" not in _PARTICLES
+    text = ("وارتفع سهم الشركة إلى 357 دولارا في بورصة نيويورك، وقال علي حسن إن العملة المحلية "
+            "تراجعت أمام الدولار بنسبة 2 بالمئة، وإن الحكومة ستدفع 40 مليار ليرة للمصارف.")
+    doc = Pipeline(stages=("text", "entities"))(Article(body=text))
+    got = {e.text for e in doc.entities}
+    assert "نيويورك" in got and "علي حسن" in got
+    assert not got & {"دولارا", "الدولار", "ليرة", "على", "إلى"}, got
+
+
 def test_train_cross_validation_reports_each_fold(tmp_path, capsys):
     """`rasid train ner --cv K` trains K models on the other folds and scores each held-out fold."""
     from rasid.ner.train import main as train_main

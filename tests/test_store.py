@@ -118,3 +118,7 @@ def test_unlinked_mentions_are_keyed_by_their_groups_fullest_name(db: str) -> No
     groups = [e["group"] for e in rec["entities"]]
     assert groups[0] == groups[1] and groups[2] == groups[4] and len(set(groups)) == 3
     assert [e.group for e in doc_from_record(rec).entities] == groups
+    with Store(db, readonly=True) as st:
+        # shown by the fullest mention, counted once with the short one
+        top = {t["entity"]: t["mentions"] for t in st.stats()["top_entities"]}
+        assert top["أحمد أبو زيد"] == 2 and "أبو زيد" not in top

@@ -296,6 +296,20 @@ def test_entity_page_and_json(client: TestClient) -> None:
     assert client.get("/entities/test:nobody.json").json()["status"] == 404
 
 
+def test_unlinked_person_page_gathers_the_articles_short_mentions(client: TestClient) -> None:
+    """The sample article names its spokesman "أحمد أبو زيد" (not in the KB) and later "أبو زيد":
+    one in-document group, so one entity page, shown by the full name, holding both mentions
+    and his quotes; the article page links the short mention there too."""
+    import urllib.parse
+
+    e = client.get("/entities/norm:أحمد أبو زيد.json").json()
+    assert {v["text"] for v in e["variants"]} >= {"أحمد أبو زيد", "أبو زيد"}
+    assert e["n_quotes"] >= 1 and e["kb_id"] is None
+    html = client.get("/articles/5fad911bfa8b8c5f").text
+    href = "/entities/" + urllib.parse.quote("norm:احمد ابو زيد", safe=":")
+    assert html.count(f'href="{href}"') >= 3  # both mentions and the quotes' speaker
+
+
 def test_entity_timeline(client: TestClient) -> None:
     t = client.get("/entities/test:lavrov/timeline.json").json()
     assert t["entity"]["id"] == "test:lavrov"

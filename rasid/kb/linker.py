@@ -153,6 +153,9 @@ class Linker:
                 rank = 1
             elif type == "PER" and e.prio >= 950:
                 rank = 0  # a country or curated entry tagged as a person by the NER
+            elif e.type == "PER" and e.prio >= 950 and how == "exact":
+                rank = 0  # a curated person's full alias tagged as an organisation or place
+                # (نتانياهو typed ORG in "حكومة نتانياهو", LOC in "إلى نتانياهو")
             else:
                 continue
             score = (rank, e.prio)
@@ -200,6 +203,12 @@ class Linker:
         for v, strip in clitic_variants_strip(first, 2 if rest else 3):
             vk = (v + " " + rest) if rest else v
             if compact(vk) in self.nisba:
+                # as for the bare form above: a country whose name is also a nisba
+                # (للسعودية -> السعودية) only when the mention is typed as the country is
+                hit = self.exact.get(compact(vk))
+                m = self._pick(hit, type, "clitic") if hit else None
+                if m is not None and m.same_type:
+                    return Match(m.entry, "clitic", True, strip)
                 continue
             m = self._match_key(vk, type, "clitic")
             if m is not None:

@@ -39,9 +39,13 @@ class EntityStage:
         ents = [(_entity(doc.text, toks[a:b], _TYPE.get(typ, "MISC")), toks[a].pre)
                 for toks, tg in zip(sents, tags) for a, b, typ in iob_spans(list(tg))]
         doc.entities = [e for e in _confirm_clitics(doc, ents)
-                        if not (e.type == "MISC" and _is_currency(e.text))]
+                        if not (e.type == "MISC" and _is_currency(e.text)) and e.text not in _PARTICLES]
         return doc
 
+
+#: prepositions and particles as written (before normalization): a one-word "entity" that is
+#: one of them is the tagger reading "على" as the name "علي" (the two normalize alike)
+_PARTICLES = frozenset("على إلى الى في من عن مع لدى حتى منذ بين ضد عند أن إن لا ما لم لن قد".split())
 
 #: words of CLDR's Arabic currency names that are mostly something else (names, places, words)
 _NOT_CURRENCY = frozenset(normalize(w) for w in (
@@ -66,8 +70,17 @@ def _is_currency(text: str) -> bool:
         return False
     if len(words) == 2 and not nisba_like(words[1]):
         return False  # "دولار أمريكي" yes, "ريال مدريد" no
-    w = words[0][2:] if words[0].startswith("ال") else words[0]
-    return w in _currency_words() or (w.endswith("ات") and w[:-2] in _currency_words())
+    cw = _currency_words()
+    w = words[0]
+    # with its clitics (للدولار، وبالدولار) and case/number endings (دولارا، دولاران، دولارين،
+    # دولارات) as ANERcorp-style MISC spans keep them
+    forms = [w] + [w[len(p):] for p in _PROCLITICS if w.startswith(p) and len(w) - len(p) >= 3]
+    return any(f in cw or any(f.endswith(x) and f[:-len(x)] in cw for x in _ENDINGS)
+               or (f.endswith("ات") and f[:-2] + "ه" in cw) for f in forms)  # ليرات -> ليره
+
+
+_PROCLITICS = ("وبال", "وال", "فال", "بال", "كال", "ولل", "فلل", "لل", "ال", "و", "ف", "ب", "ل", "ك")
+_ENDINGS = ("ات", "ين", "ان", "ا")
 
 
 def _sentence_tokens(doc: Doc) -> Iterator[list[Token]]:

@@ -57,6 +57,29 @@ def match_expression(query: str) -> str:
     return " AND ".join(terms)
 
 
+class _Longest:
+    """SQL aggregate ``longest(text)``: the longest value, the first of those on a tie. The
+    display form of an unlinked entity, whose mentions share its fullest name's key
+    (``أحمد أبو زيد`` rather than ``أبو زيد``; ``min(text)`` would pick the shorter)."""
+
+    def __init__(self) -> None:
+        self.best: str | None = None
+
+    def step(self, value: str | None) -> None:
+        if value is not None and (self.best is None or len(value) > len(self.best)):
+            self.best = value
+
+    def finalize(self) -> str | None:
+        return self.best
+
+
+def register_functions(con: sqlite3.Connection) -> None:
+    """The SQL functions Rasid's queries use, on one connection: ``rnorm(text)`` (the
+    normalized form) and the aggregate ``longest(text)``."""
+    con.create_function("rnorm", 1, lambda s: normalize(s) if s else s, deterministic=True)
+    con.create_aggregate("longest", 1, _Longest)
+
+
 def _record(rec_json: str, text: str) -> dict[str, Any]:
     # the text is stored once, in its column; the record is put back in contract order
     rec = json.loads(rec_json)
@@ -83,6 +106,7 @@ class Store:
                 self.db.execute("PRAGMA journal_mode=WAL")
                 self.db.execute("PRAGMA synchronous=NORMAL")
             self.db.row_factory = sqlite3.Row
+            register_functions(self.db)
             self.db.execute("PRAGMA foreign_keys=ON")
             if not readonly:
                 self.migrate()
@@ -251,8 +275,8 @@ class Store:
                 "SELECT coalesce(speaker_name, speaker_text) AS speaker, count(*) AS quotes FROM quotes"
                 " WHERE speaker_text IS NOT NULL GROUP BY 1 ORDER BY 2 DESC LIMIT 10")],
             "top_entities": [dict(r) for r in q(
-                "SELECT coalesce(name, text) AS entity, type, count(*) AS mentions FROM entities"
-                " GROUP BY coalesce(kb_id, norm) ORDER BY 3 DESC LIMIT 10")],
+                "SELECT coalesce(max(name), longest(text)) AS entity, max(type) AS type, count(*) AS mentions"
+                " FROM entities GROUP BY coalesce(kb_id, norm) ORDER BY 3 DESC LIMIT 10")],
         }
 
     def event_counts(self) -> dict[str, int]:

@@ -22,7 +22,7 @@ from typing import Any
 
 from rasid.events.lexicon import PLOVER_TYPES
 from rasid.events.store import event_summaries
-from rasid.store.sqlite import match_expression
+from rasid.store.sqlite import match_expression, register_functions
 from rasid.text.normalize import normalize
 from rasid.web.markup import find_matches, make_snippet, query_terms
 
@@ -39,7 +39,7 @@ def connect(path: str | Path) -> Iterator[sqlite3.Connection]:
     try:
         con.row_factory = sqlite3.Row
         con.execute("PRAGMA query_only=1")
-        con.create_function("rnorm", 1, lambda s: normalize(s) if s else s, deterministic=True)
+        register_functions(con)  # rnorm(), longest()
         yield con
     finally:
         con.close()
@@ -378,7 +378,7 @@ def entity(con: sqlite3.Connection, key: EntityKey, *, limit: int = 100) -> dict
         f" (SELECT e.article_id, count(*) AS mentions FROM entities e WHERE {cond} GROUP BY e.article_id) m"
         " JOIN articles a ON a.id = m.article_id ORDER BY a.published DESC LIMIT ?", [*args, limit])]
     co = [dict(r) for r in con.execute(
-        "SELECT coalesce(o.kb_id, 'norm:' || o.norm) AS id, max(o.name) AS name, min(o.text) AS text,"
+        "SELECT coalesce(o.kb_id, 'norm:' || o.norm) AS id, max(o.name) AS name, longest(o.text) AS text,"
         " max(o.type) AS type, count(DISTINCT o.article_id) AS articles FROM entities o"
         # counted over the latest COOCCUR_ARTICLES articles that mention it: bounded work
         # for the most frequent entities of a large store
@@ -412,7 +412,7 @@ def entity(con: sqlite3.Connection, key: EntityKey, *, limit: int = 100) -> dict
 
 def entity_label(con: sqlite3.Connection, key: EntityKey) -> str | None:
     cond, args = key.where("e")
-    row = con.execute(f"SELECT coalesce(max(e.name), min(e.text)) FROM entities e WHERE {cond}", args).fetchone()
+    row = con.execute(f"SELECT coalesce(max(e.name), longest(e.text)) FROM entities e WHERE {cond}", args).fetchone()
     return row[0] if row and row[0] else (key.norm or key.kb_id)
 
 
@@ -733,7 +733,7 @@ def _overview(con: sqlite3.Connection) -> dict[str, Any]:
             " coalesce(max(speaker_name), min(speaker_text)) AS name, count(*) AS quotes FROM quotes"
             " WHERE speaker_text IS NOT NULL GROUP BY 1 ORDER BY quotes DESC LIMIT 15")],
         "top_entities": [dict(r) for r in q(
-            "SELECT coalesce(kb_id, 'norm:' || norm) AS id, coalesce(max(name), min(text)) AS name,"
+            "SELECT coalesce(kb_id, 'norm:' || norm) AS id, coalesce(max(name), longest(text)) AS name,"
             " max(type) AS type, count(*) AS mentions FROM entities GROUP BY 1 ORDER BY mentions DESC LIMIT 15")],
         "sources": [dict(r) for r in q(
             "SELECT source, count(*) AS articles FROM articles GROUP BY source ORDER BY articles DESC LIMIT 20")],

@@ -19,6 +19,7 @@ from typing import Any
 
 from markupsafe import Markup, escape
 
+from rasid.doc import Entity, group_heads
 from rasid.store.sqlite import match_expression, search_key
 
 # a word as written: letters/digits plus the marks normalization drops inside a word
@@ -227,14 +228,21 @@ def article_annotations(rec: dict[str, Any], entity_href: Any) -> list[Ann]:
                             href=entity_href(sp.get("id"), sp.get("text") or ""), layer=1))
         if q.get("cue_start") is not None and q.get("cue_end") is not None:
             anns.append(Ann(q["cue_start"], q["cue_end"], ["cue"], [f"فعل القول: {q.get('cue')}"], layer=2))
-    for e in rec.get("entities") or []:
+    ents = rec.get("entities") or []
+    # an unlinked mention links to its in-document group's page, keyed (as the store keys it)
+    # by the group's fullest mention: "أبو زيد" to the page of "أحمد أبو زيد"
+    heads = {k: h.text for k, h in group_heads([
+        Entity(e["start"], e["end"], e.get("text") or "", e.get("type") or "MISC", e.get("id"), e.get("name"),
+               e.get("group")) for e in ents]).items()}
+    for e in ents:
         title = [e.get("type") or ""]
         if e.get("name"):
             title.append(e["name"])
         if e.get("id"):
             title.append(e["id"])
+        key_text = heads.get(e.get("group") or "", e.get("text") or "")
         anns.append(Ann(e["start"], e["end"], ["ent", f"ent-{e.get('type') or 'MISC'}"], title,
-                        href=entity_href(e.get("id"), e.get("text") or ""), layer=2))
+                        href=entity_href(e.get("id"), key_text), layer=2))
     for d in rec.get("dates") or []:
         value = d.get("value")
         anns.append(Ann(d["start"], d["end"], ["date"] + ([] if value else ["date-unresolved"]),
