@@ -52,6 +52,11 @@ def test_arabic_filter_and_title_case() -> None:
     assert not is_arabic_name("ایران")  # Persian ye
     assert not is_arabic_name("Damascus")
     assert title_case("bashar al-assad") == "Bashar al-Assad"
+    from rasid.kb.build import _CLUB_UPPER
+
+    assert title_case("zamalek sc", _CLUB_UPPER) == "Zamalek SC"
+    assert title_case("fc bayern munich", _CLUB_UPPER) == "FC Bayern Munich"
+    assert title_case("al-hilal club (omdurman)", _CLUB_UPPER) == "Al-Hilal Club (Omdurman)"
 
 
 @pytest.mark.parametrize("text,typ,name", [
@@ -78,6 +83,14 @@ def test_arabic_filter_and_title_case() -> None:
     ("دمشق", "LOC", "Damascus"),
     ("واشنطن", "LOC", "Washington, D.C."),
     ("وواشنطن", "LOC", "Washington, D.C."),
+    ("إنكلترا", "LOC", "England"),
+    ("بيونغ يانغ", "LOC", "Pyongyang"),
+    ("شبه الجزيرة الكورية", "LOC", "Korean Peninsula"),
+    ("للسعودية", "LOC", "Saudi Arabia"),
+    ("نتانياهو", "ORG", "Benjamin Netanyahu"),  # a curated person the NER typed ORG
+    # a title qualified in Wikipedia ("نادي الهلال (السودان)") yields the bare name to the other
+    ("نادي الهلال", "ORG", "Al-Hilal FC"),
+    ("نادي الزمالك", "ORG", "Zamalek SC"),
 ])
 def test_link(lk: Linker, text: str, typ: str, name: str) -> None:
     e = lk.link(text, typ)

@@ -357,11 +357,20 @@ _LOWER = {"al", "bin", "ibn", "bint", "de", "da", "del", "der", "van", "von", "l
           "du", "of", "the", "and", "y", "dos", "das", "di"}
 
 
-def title_case(s: str) -> str:
+#: club abbreviations written in capitals ("zamalek sc" -> "Zamalek SC")
+_CLUB_UPPER = {"fc", "sc", "cf", "afc", "ac", "cd", "sk", "bk", "fk", "if", "cs", "ud", "rc", "us", "as",
+          "jk", "sv", "vfb", "vfl", "tsg", "psv", "aek", "paok", "csd", "ca", "cr", "ec", "se"}
+
+
+def title_case(s: str, upper: frozenset[str] | set[str] = frozenset()) -> str:
+    """English Wikipedia-style capitals for a lower-cased title; ``upper``: words written in
+    capitals (club abbreviations, :data:`_CLUB_UPPER`)."""
     out = []
     for i, w in enumerate(s.split(" ")):
         parts = w.split("-")
-        parts = [p if (p in _LOWER and (i or j)) else (p[:1].upper() + p[1:])
+        parts = [p if (p in _LOWER and (i or j)) else
+                 p.upper() if p in upper else
+                 re.sub(r"^(\W*)(\w)", lambda m: m.group(1) + m.group(2).upper(), p)  # "(omdurman)"
                  for j, p in enumerate(parts)]
         out.append("-".join(p.upper() if "." in p and len(p) <= 4 else p for p in parts))
     return " ".join(out)
@@ -382,8 +391,9 @@ def add_arwikicats(kb: KB, kbdir: Path, nisba: set[str]) -> None:
             kb.add(Entry(id=f"rasid:per-{_slug(en)}", type="PER", name=title_case(en),
                          prio=300, ar=[ar], src="arwikicats"))
         elif t == "ORG" and src == "sports/Clubs_key.json":
-            kb.add(Entry(id=f"rasid:club-{_slug(en)}", type="ORG", name=title_case(en),
-                         prio=40, ar=[ar], src="arwikicats"))
+            # "نادي الهلال (السودان)": the qualified title is the less known club of that name
+            kb.add(Entry(id=f"rasid:club-{_slug(en)}", type="ORG", name=title_case(en, _CLUB_UPPER),
+                         prio=30 if _PAREN.search(row["name_ar"]) else 40, ar=[ar], src="arwikicats"))
         elif src in ("geography/P17_PP.json",) and t == "LOC":
             kb.add(Entry(id=f"rasid:region-{_slug(en)}", type="LOC", name=title_case(en),
                          prio=650, ar=[ar], src="arwikicats"))
