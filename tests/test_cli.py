@@ -24,6 +24,26 @@ def test_version_and_module_entry_point() -> None:
     assert out.stdout.startswith("rasid ")
 
 
+def test_every_option_and_argument_has_help() -> None:
+    """`rasid COMMAND --help` documents everything a user can type."""
+    import argparse
+
+    from rasid.cli.main import build_parser
+
+    missing = []
+
+    def walk(parser: argparse.ArgumentParser, path: str) -> None:
+        for a in parser._actions:
+            if isinstance(a, argparse._SubParsersAction):
+                for name, sp in a.choices.items():
+                    walk(sp, f"{path} {name}")
+            elif not a.help and a.dest != "help":
+                missing.append(f"{path} {'/'.join(a.option_strings) or a.dest}")
+
+    walk(build_parser(), "rasid")
+    assert not missing, missing
+
+
 def test_usage_error_exit_2(capsys: pytest.CaptureFixture[str]) -> None:
     with pytest.raises(SystemExit) as e:
         main(["analyze"])

@@ -39,7 +39,8 @@ def add_commands(sub: Any) -> None:
 
     sp = sub.add_parser("export-events", help="export deduplicated events: PLOVER-style JSON Lines "
                                               "or a tab-separated table")
-    sp.add_argument("--format", choices=["plover-json", "tsv"], default="plover-json")
+    sp.add_argument("--format", choices=["plover-json", "tsv"], default="plover-json",
+                    help="PLOVER-style JSON Lines (default) or a tab-separated table")
     sp.add_argument("--from", dest="from_jsonl", metavar="JSONL",
                     help="deduplicate the events of these analyzed records (rasid analyze output) "
                          "instead of reading the store")

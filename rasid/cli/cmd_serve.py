@@ -26,7 +26,7 @@ def add_commands(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-
     sp = sub.add_parser("bench-web", help="web latency: search and article page p50/p95 on a store")
     sp.add_argument("--db", default="rasid.db", help="SQLite store (default: ./rasid.db)")
     sp.add_argument("-n", type=int, default=200, help="requests per endpoint (default 200)")
-    sp.add_argument("--seed", type=int, default=7)
+    sp.add_argument("--seed", type=int, default=7, help="seed of the sampled queries and articles (default 7)")
     sp.add_argument("--json", action="store_true", help="print the figures as JSON")
     sp.set_defaults(func=cmd_bench_web)
 

@@ -17,9 +17,9 @@ def add_commands(sub: Any) -> None:
         sp.add_argument("--db", default="rasid.db", help="SQLite store (default: ./rasid.db)")
 
     sp = sub.add_parser("stories", help="list the story clusters of the store, largest first")
-    sp.add_argument("--limit", type=int, default=30)
+    sp.add_argument("--limit", type=int, default=30, help="at most this many stories (default 30)")
     sp.add_argument("--min-size", type=int, default=2, help="only stories with at least this many articles")
-    sp.add_argument("--json", action="store_true")
+    sp.add_argument("--json", action="store_true", help="JSON Lines, one story per line")
     db_opt(sp)
     sp.set_defaults(func=cmd_stories)
 
@@ -34,20 +34,21 @@ def add_commands(sub: Any) -> None:
 
     sp = sub.add_parser("timeline", help="an entity's dated statements and mentions, in order")
     sp.add_argument("entity", help="KB id (Q...), English name or Arabic name")
-    sp.add_argument("--limit", type=int, default=200)
-    sp.add_argument("--json", action="store_true")
+    sp.add_argument("--limit", type=int, default=200, help="timeline items printed (default 200)")
+    sp.add_argument("--json", action="store_true", help="print the timeline as JSON")
     db_opt(sp)
     sp.set_defaults(func=cmd_timeline)
 
     sp = sub.add_parser("export-stories", help="export every story with its articles and timeline (JSON Lines)")
     sp.add_argument("-o", "--output", default="-", help="output file (default stdout)")
-    sp.add_argument("--min-size", type=int, default=1)
+    sp.add_argument("--min-size", type=int, default=1, help="only stories with at least this many articles")
     db_opt(sp)
     sp.set_defaults(func=cmd_export_stories)
 
     sp = sub.add_parser("eval-stories", help="near-duplicate P/R on SaudiNewsNet, B-cubed clustering scores on "
                                              "hand-labelled ANT articles, with timings (needs ../shared)")
-    sp.add_argument("what", nargs="?", choices=("all", "duplicates", "clusters", "speed"), default="all")
+    sp.add_argument("what", nargs="?", choices=("all", "duplicates", "clusters", "speed"), default="all",
+                    help="which evaluation (default all)")
     sp.set_defaults(func=cmd_eval_stories)
 
 

@@ -77,16 +77,17 @@ def build_parser() -> argparse.ArgumentParser:
     db_opt(sp)
 
     sp = sub.add_parser("stats", help="what the store holds")
-    sp.add_argument("--json", action="store_true")
+    sp.add_argument("--json", action="store_true", help="print the figures as JSON")
     db_opt(sp)
 
     sp = sub.add_parser("search", help="full-text search (ignores hamza/ya/ta marbuta variants and clitics)")
-    sp.add_argument("query")
-    sp.add_argument("--limit", type=int, default=20)
+    sp.add_argument("query", help="words to find (all must match; spelling variants and clitics ignored)")
+    sp.add_argument("--limit", type=int, default=20, help="at most this many articles (default 20)")
     db_opt(sp)
 
     sp = sub.add_parser("export", help="export the store: jsonl (contract records), csv or parquet")
-    sp.add_argument("--format", choices=("jsonl", "csv", "parquet"), default="jsonl")
+    sp.add_argument("--format", choices=("jsonl", "csv", "parquet"), default="jsonl",
+                    help="output format (default jsonl)")
     sp.add_argument("--table", choices=("articles", "quotes", "entities", "dates", "places"),
                     default="articles", help="csv/parquet: which table (jsonl is always articles)")
     sp.add_argument("-o", "--output", default="-", help="output file (default stdout; required for parquet)")
@@ -114,7 +115,7 @@ def build_parser() -> argparse.ArgumentParser:
                             usage=f"rasid {name} {'{' + ','.join(whats) + '} ' if whats else ''}"
                                   "[options] (-h after it for the options)")
         if whats:
-            sp.add_argument("what", nargs="?", choices=whats)
+            sp.add_argument("what", nargs="?", choices=whats, help="one of: " + ", ".join(whats))
         sp.set_defaults(_parser=sp)
 
     sp = sub.add_parser("stages", help="list the pipeline stages and what each requires/assigns")
