@@ -224,6 +224,19 @@ def test_story_commands(db: str, tmp_path: Path, capsys: pytest.CaptureFixture[s
     assert main(["story", "nope", "--db", db]) == 1
 
 
+def test_an_untitled_article_is_shown_by_its_opening_words(db: str, capsys: pytest.CaptureFixture[str]) -> None:
+    from rasid.cli.main import main
+    from rasid.stories.timeline import lead
+
+    assert lead("كشف الوزير أن المحادثات ستستأنف الأسبوع المقبل في جنيف بحضور الأطراف كلها واللجنة.") \
+        == "كشف الوزير أن المحادثات ستستأنف الأسبوع المقبل في جنيف بحضور…"
+    assert lead("سطر قصير\nوباقي النص") == "سطر قصير…"
+    _ingest(db, [_quoted("q1", "okaz", "2015-08-04", "دعم النخيل"), _quoted("q2", "alriyadh", "2015-08-05", None)])
+    assert main(["story", "q1", "--db", db]) == 0
+    out = capsys.readouterr().out
+    assert "q2  قال وزير الزراعة يوم الاثنين إن" in out  # the article line, not a blank title
+
+
 def test_analyze_output_has_duplicate_of_and_story(tmp_path: Path) -> None:
     from rasid.cli.main import main
 

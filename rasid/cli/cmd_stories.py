@@ -85,7 +85,7 @@ def render_story(st: dict[str, Any], limit: int | None = None) -> str:
     lines.append("articles:")
     for a in st["articles"]:
         dup = f"  (copy of {a['duplicate_of']})" if a["duplicate_of"] else ""
-        lines.append(f"  {(a['published'] or '?')[:10]}  {a['source'] or '-'}  {a['id']}  {a['title'] or ''}{dup}")
+        lines.append(f"  {(a['published'] or '?')[:10]}  {a['source'] or '-'}  {a['id']}  {a['title'] or a.get('lead') or ''}{dup}")
     lines.append("timeline:")
     items = st["timeline"] if limit is None else st["timeline"][:limit]
     lines.extend(render_items(items))

@@ -109,6 +109,13 @@ def _order(items: list[Item]) -> list[Item]:
     return sorted(items, key=lambda it: (it.date is None, it.date or "", it.article_id, it.start))
 
 
+def lead(text: str, words: int = 10) -> str:
+    """The opening words of a text (its first line, at most ``words`` words), with "…" when cut:
+    what stands for the headline of an article that has none."""
+    first = text.strip().split("\n", 1)[0].split()
+    return " ".join(first[:words]) + ("…" if len(first) > words or "\n" in text.strip() else "")
+
+
 def story_timeline(db: sqlite3.Connection, story_id: str, mentions: bool = True) -> dict[str, Any] | None:
     """A story: its label, dates, articles (duplicates marked) and timeline."""
     db.row_factory = sqlite3.Row
@@ -121,14 +128,17 @@ def story_timeline(db: sqlite3.Connection, story_id: str, mentions: bool = True)
         return None
     sid = row["id"]
     arts = [dict(r) for r in db.execute(
-        "SELECT a.id, a.title, a.source, a.published, a.url, a.duplicate_of, m.via, m.score"
+        "SELECT a.id, a.title, a.source, a.published, a.url, a.duplicate_of, m.via, m.score,"
+        " substr(a.text, 1, 200) AS lead"
         " FROM story_members m JOIN articles a ON a.id = m.article_id WHERE m.story_id=?"
         " ORDER BY coalesce(a.published, '9999'), a.rowid", (sid,))]
+    for a in arts:  # an untitled article is shown by its opening words
+        a["lead"] = lead(a["lead"] or "")
     items = statements_once(db, "a.story = ?", (sid,))
     originals = [a["id"] for a in arts if not a["duplicate_of"]]
     for a in arts:
         items.append(Item(a["published"][:10] if a["published"] else None, "article", a["id"], 0, 0,
-                          a["title"] or "", "published", source=a["source"]))
+                          a["title"] or a["lead"], "published", source=a["source"]))
     if mentions:
         # dated mentions: resolved date expressions of the original articles (not the copies)
         for aid, rows in _dates_by_article(db, originals).items():
