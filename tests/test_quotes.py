@@ -155,6 +155,18 @@ def test_unnamed_source_keeps_its_phrase() -> None:
     assert all(q.speaker and q.speaker.id is None and q.speaker.name is None for q in qs)
 
 
+def test_definite_source_refers_back_to_an_earlier_description() -> None:
+    """"اللجنة" after "لجنة من الخبراء" or "لجنة التحقيق" (introduced as a subject, never
+    quoted before) is that committee; with no fuller description earlier it stays "اللجنة"."""
+    _, qs = run("وبحسب الصحيفة، فإن لجنة من الخبراء اجتمعت في جنيف لمراجعة الأدلة.\n"
+                "وتزعم اللجنة أن الطائرة سقطت عمدا في المحيط.")
+    assert [q.speaker.text for q in qs if q.cue == "وتزعم"] == ["لجنة من الخبراء"]
+    _, qs = run("اجتمعت لجنة التحقيق أمس. وقالت اللجنة إن التقرير سيصدر قريبا.")
+    assert [q.speaker.text for q in qs if q.cue == "وقالت"] == ["لجنة التحقيق"]
+    _, qs = run("اجتمعت اللجنة أمس. وقالت اللجنة إن التقرير سيصدر قريبا.")
+    assert [q.speaker.text for q in qs if q.cue == "وقالت"] == ["اللجنة"]
+
+
 def test_relay_speaker_is_after_an() -> None:
     _, qs = run('ونقلت الوكالة عن مسؤول عسكري قوله إن "القوات تقدمت نحو المدينة".')
     q = one(qs, "ونقلت")

@@ -1316,7 +1316,45 @@ class QuoteExtractor:
                 mine = [_bare(norms[k]) for k in range(a, b + 1)]
                 if sw and sw[0] == head and len(sw) > len(mine) and set(mine) <= set(sw):
                     return sp
+            # ... or an indefinite description earlier in the text that no quote had:
+            # "وتزعم اللجنة" after "فإن لجنة من الخبراء اجتمعت"
+            if norms[a].startswith(("ال", "وال", "فال")) and b == a:
+                hit = self._earlier_description(ctx, a, head)
+                if hit is not None:
+                    return hit
         return Speaker(start, end, txt, None, None)
+
+    def _earlier_description(self, ctx: MentionContext, a: int, head: str) -> Speaker | None:
+        """The nearest indefinite noun phrase before token ``a`` headed by ``head`` and made more
+        specific by what follows it (``لجنة من الخبراء``، ``مصدر أمني``، ``لجنة تحقيق دولية``):
+        the source a later definite ``اللجنة``/``المصدر`` refers back to. Only within the
+        article, never inside a name, at most four words."""
+        norms, toks = ctx.norms, ctx.toks
+        for k in range(a - 1, -1, -1):
+            w = norms[k]
+            if _bare(w) != head or w.startswith(("ال", "لل", "وال", "فال")) or ctx.ent_at[k] >= 0:
+                continue
+            e = k
+            while e + 1 < len(norms) and e - k < 3:
+                nxt = norms[e + 1]
+                if nxt == "من" and e + 2 < len(norms) and norms[e + 2].startswith("ال") \
+                        and norms[e + 2] not in PUNCT and e + 2 - k <= 3:
+                    e += 2  # لجنة من الخبراء
+                elif nisba_like(nxt) and not nxt.startswith("ال") and len(nxt) >= 4:
+                    e += 1  # مصدر أمني، لجنة دولية
+                elif e == k and nxt.startswith("ال") and len(nxt) > 3 and nxt not in PUNCT \
+                        and ctx.ent_at[e + 1] < 0:
+                    e += 1  # لجنة التحقيق (a construct: the noun it is of)
+                elif e > k and norms[e].startswith("ال") and nxt.startswith("ال") and len(nxt) > 4 \
+                        and nisba_like(nxt):
+                    e += 1  # its adjective: موقع التواصل الاجتماعي، لجنة من الخبراء الدوليين
+                else:
+                    break
+            if e == k:
+                return None  # the nearest one says no more than the definite form
+            start, end = toks[k].start, toks[e].end
+            return Speaker(start, end, ctx.text[start:end], None, None)
+        return None
 
     def _name_match(self, ctx: MentionContext, a: int, b: int) -> Speaker | None:
         words = {_bare(ctx.norms[k]) for k in range(a, b + 1) if ctx.norms[k] not in PUNCT}
