@@ -168,24 +168,17 @@ class _Resolver:
 
     def _named_head(self, a: int) -> Arg | None:
         """``الوزارة`` -> the fuller phrase it abbreviates earlier in the article
-        (``وزارة الخارجية العراقية``): the last one with that head and a modifier."""
+        (``وزارة الخارجية العراقية``; :func:`rasid.quotes.extract.earlier_description`)."""
+        from rasid.quotes.extract import earlier_description
+
         w = normalize(self.toks[a].text)
         if len(w) > 3 and w[0] in "وف":
             w = w[1:]
         if not w.startswith("ال") or len(w) < 5:
             return None
-        head = w[2:]
-        for k in range(a - 1, -1, -1):
-            nk = normalize(self.toks[k].text)
-            if nk in (head, "و" + head) and k + 1 < len(self.toks):
-                e = k
-                while e + 1 < len(self.toks) and e - k < 4 and \
-                        normalize(self.toks[e + 1].text).startswith(("ال", "لل")):
-                    e += 1
-                if e > k:
-                    s = self.toks[k].start + (1 if nk[0] == "و" and nk != head else 0)
-                    return Arg(s, self.toks[e].end, self.doc.text[s:self.toks[e].end])
-        return None
+        norms = [normalize(t.text) for t in self.toks[:a]]
+        span = earlier_description(norms, self.toks, self.ent_at, a, w[2:])
+        return None if span is None else Arg(span[0], span[1], self.doc.text[span[0]:span[1]])
 
     def left_subject(self, i: int) -> tuple[int, int] | None:
         if self.qx is None:

@@ -1325,36 +1325,8 @@ class QuoteExtractor:
         return Speaker(start, end, txt, None, None)
 
     def _earlier_description(self, ctx: MentionContext, a: int, head: str) -> Speaker | None:
-        """The nearest indefinite noun phrase before token ``a`` headed by ``head`` and made more
-        specific by what follows it (``لجنة من الخبراء``، ``مصدر أمني``، ``لجنة تحقيق دولية``):
-        the source a later definite ``اللجنة``/``المصدر`` refers back to. Only within the
-        article, never inside a name, at most four words."""
-        norms, toks = ctx.norms, ctx.toks
-        for k in range(a - 1, -1, -1):
-            w = norms[k]
-            if _bare(w) != head or w.startswith(("ال", "لل", "وال", "فال")) or ctx.ent_at[k] >= 0:
-                continue
-            e = k
-            while e + 1 < len(norms) and e - k < 3:
-                nxt = norms[e + 1]
-                if nxt == "من" and e + 2 < len(norms) and norms[e + 2].startswith("ال") \
-                        and norms[e + 2] not in PUNCT and e + 2 - k <= 3:
-                    e += 2  # لجنة من الخبراء
-                elif nisba_like(nxt) and not nxt.startswith("ال") and len(nxt) >= 4:
-                    e += 1  # مصدر أمني، لجنة دولية
-                elif e == k and nxt.startswith("ال") and len(nxt) > 3 and nxt not in PUNCT \
-                        and ctx.ent_at[e + 1] < 0:
-                    e += 1  # لجنة التحقيق (a construct: the noun it is of)
-                elif e > k and norms[e].startswith("ال") and nxt.startswith("ال") and len(nxt) > 4 \
-                        and nisba_like(nxt):
-                    e += 1  # its adjective: موقع التواصل الاجتماعي، لجنة من الخبراء الدوليين
-                else:
-                    break
-            if e == k:
-                return None  # the nearest one says no more than the definite form
-            start, end = toks[k].start, toks[e].end
-            return Speaker(start, end, ctx.text[start:end], None, None)
-        return None
+        span = earlier_description(ctx.norms, ctx.toks, ctx.ent_at, a, head)
+        return None if span is None else Speaker(span[0], span[1], ctx.text[span[0]:span[1]], None, None)
 
     def _name_match(self, ctx: MentionContext, a: int, b: int) -> Speaker | None:
         words = {_bare(ctx.norms[k]) for k in range(a, b + 1) if ctx.norms[k] not in PUNCT}
@@ -1512,6 +1484,44 @@ class QuoteExtractor:
             out.append(Quote(d.start, d.end, ctx.text[d.start:d.end], d.kind,
                              ctx.text[ct.start:cj.end], d.speaker, ct.start, cj.end))
         return out
+
+
+def earlier_description(norms: list[str], toks: list[Token], ent_at: list[int], a: int,
+                        head: str) -> tuple[int, int] | None:
+    """Where an earlier indefinite noun phrase headed by ``head`` (a bare noun: ``لجنه``) says
+    more than the definite form at token ``a`` does (``اللجنة``، ``الوزارة``، ``المصدر``), as a
+    character span: the source or party it refers back to. The nearest such phrase before
+    ``a``, outside names, at most four words: the head (``و`` before it is left out), then
+    ``من`` + a definite noun (``لجنة من الخبراء``), a chain of definite nouns and adjectives
+    (``وزارة الخارجية العراقية``، ``موقع التواصل الاجتماعي``) or indefinite nisba adjectives
+    (``مصدر أمني``، ``لجنة دولية``). Used by the quotes stage (speakers) and the events stage
+    (actors and targets)."""
+    n = len(norms)
+    for k in range(a - 1, -1, -1):
+        w = norms[k]
+        conj = w[:1] == "و" and w[1:] == head
+        if not (w == head or conj) or ent_at[k] >= 0:
+            continue
+        e = k
+        while e + 1 < n and e - k < 3:
+            nxt = norms[e + 1]
+            if nxt in PUNCT or ent_at[e + 1] >= 0:
+                break
+            if nxt == "من" and e == k and e + 2 < n and norms[e + 2].startswith("ال") \
+                    and norms[e + 2] not in PUNCT and ent_at[e + 2] < 0:
+                e += 2  # لجنة من الخبراء
+            elif nxt.startswith("ال") and len(nxt) > 3 and (e == k or norms[e].startswith("ال")):
+                e += 1  # لجنة التحقيق، وزارة الخارجية العراقية
+            elif not nxt.startswith("ال") and nisba_like(nxt) and len(nxt) >= 4 and \
+                    not norms[e].startswith("ال"):
+                e += 1  # مصدر أمني، لجنة دولية
+            else:
+                break
+        if e == k:
+            continue  # this one says no more than the definite form: look further back
+        start = toks[k].start + (1 if conj else 0)
+        return start, toks[e].end
+    return None
 
 
 def _strip_clitic(ctx: MentionContext, start: int, text: str) -> tuple[int, str]:
