@@ -417,6 +417,20 @@ def test_upload_needs_the_token(tmp_path: Path) -> None:
     assert "/api/ingest" in c.get("/openapi.json").json()["paths"]
 
 
+def test_an_untitled_article_is_listed_by_its_opening_words(tmp_path: Path) -> None:
+    db = str(tmp_path / "untitled.db")
+    rec = talks_record()
+    rec.update(id="untitled-1", title=None, story="story-untitled")
+    with Store(db) as st:
+        st.add(doc_from_record(rec, raw=json.dumps(rec, ensure_ascii=False)))
+    c = TestClient(create_app(db))
+    opening = " ".join(rec["text"].split()[:10])
+    for page in ("/entities/test:lavrov", "/stories/story-untitled"):
+        html = c.get(page).text
+        assert f'href="/articles/untitled-1">{opening}…</a>' in html, page
+    assert c.get("/articles/untitled-1.json").json()["title"] is None  # the record stays as it was
+
+
 # -- units ----------------------------------------------------------------------------------
 
 def test_matches_map_back_to_the_written_words() -> None:

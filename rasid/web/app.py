@@ -30,6 +30,7 @@ from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from rasid.stories.timeline import lead
 from rasid.web import data
 from rasid.web.data import EntityKey, EventParams, SearchParams, article_path, entity_path
 from rasid.web.markup import Ann, annotate_html, article_annotations, find_matches, highlight_html, query_terms
@@ -75,6 +76,7 @@ def _env() -> jinja2.Environment:
     env.globals.update(article_path=article_path, entity_path=entity_path, quote=urllib.parse.quote,
                        highlight=highlight_html, event_types=data.EVENT_TYPES)
     env.filters["day"] = lambda s: (s or "")[:10]
+    env.filters["lead"] = lambda s: lead(s or "")  # an untitled article's opening words
     env.filters["safe_url"] = _safe_url
     return env
 

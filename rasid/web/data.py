@@ -374,7 +374,8 @@ def entity(con: sqlite3.Connection, key: EntityKey, *, limit: int = 100) -> dict
     scond, sargs = key.speaker_where("q")
     n_quotes = con.execute(f"SELECT count(*) FROM quotes q WHERE {scond}", sargs).fetchone()[0]
     articles = [dict(r) for r in con.execute(
-        "SELECT a.id, a.title, a.source, a.published, m.mentions FROM"
+        "SELECT a.id, a.title, a.source, a.published, m.mentions,"
+        " CASE WHEN a.title IS NULL OR a.title = '' THEN substr(a.text, 1, 200) END AS lead FROM"
         f" (SELECT e.article_id, count(*) AS mentions FROM entities e WHERE {cond} GROUP BY e.article_id) m"
         " JOIN articles a ON a.id = m.article_id ORDER BY a.published DESC LIMIT ?", [*args, limit])]
     co = [dict(r) for r in con.execute(
@@ -689,7 +690,9 @@ def story(con: sqlite3.Connection, story_id: str, *, limit: int = 500) -> dict[s
     where = "a.story = ?" + (f" OR a.id IN ({members})" if members else "")
     args: list[Any] = [story_id, story_id] if members else [story_id]
     articles = [dict(r) for r in con.execute(
-        f"SELECT a.id, a.title, a.source, a.published, a.duplicate_of FROM articles a WHERE {where}"
+        "SELECT a.id, a.title, a.source, a.published, a.duplicate_of,"
+        " CASE WHEN a.title IS NULL OR a.title = '' THEN substr(a.text, 1, 200) END AS lead"
+        f" FROM articles a WHERE {where}"
         " ORDER BY a.published, a.rowid LIMIT ?", [*args, limit])]
     if info is None and not articles:
         return None
