@@ -120,6 +120,20 @@ def test_relative_days_weeks_months_years():
         ("العام الماضي", "2016"), ("العام المقبل", "2018")]
 
 
+def test_tomorrow_with_a_day_part_and_the_newspaper_named_tomorrow():
+    assert dates("ويصل الوفد صباح الغد إلى جنيف، على أن تبدأ المحادثات مساء الغد.") == [
+        ("صباح الغد", "2017-01-31"), ("مساء الغد", "2017-01-31")]
+    # "الغد" alone is also a Jordanian daily and an Egyptian party
+    assert dates("ونقلت صحيفة الغد الأردنية عن مصدر أن حزب الغد سيقاطع.") == []
+
+
+def test_numeric_dates_year_first_and_numbers_that_are_not_dates():
+    assert dates("وصدر البيان بتاريخ 2017/01/28 ووزع في 2017.1.29 على الصحفيين.") == [
+        ("2017/01/28", "2017-01-28"), ("2017.1.29", "2017-01-29")]
+    # a decree or file number written like a date
+    assert dates("ونشر المرسوم رقم 2017/5/3 والقرار بالرقم 12/3/2016 في الجريدة الرسمية.") == []
+
+
 def test_ago_expressions():
     assert dates("وعقدت الجولة الأولى قبل ثلاثة أيام، والثانية منذ أسبوعين.") == [
         ("قبل ثلاثة أيام", "2017-01-27"), ("منذ أسبوعين", "2017-W03")]

@@ -134,7 +134,7 @@ class _Patterns:
             rf"(?!{_S0}[\d/])")
         self.numeric = re.compile(
             r"(?<![\w/.:-])(?P<core>(?P<d>[0-3]?\d)(?P<s>[/.-])(?P<m>[01]?\d)(?P=s)(?P<y>(?:1[6-9]|20)\d\d)"
-            r"|(?P<y2>(?:1[6-9]|20)\d\d)-(?P<m2>[01]\d)-(?P<d2>[0-3]\d)"
+            r"|(?P<y2>(?:1[6-9]|20)\d\d)(?P<s2>[-/.])(?P<m2>[01]?\d)(?P=s2)(?P<d2>[0-3]?\d)"
             r"|(?P<m3>[01]?\d)/(?P<y3>(?:19|20)\d\d))(?![\w/.:-]|[.,]\d)")
         self.holiday = re.compile(_CLITIC + rf"(?P<core>{alt(L.holidays)}){_END}")
         # Trigger words: every pattern can only start at a word from this table (or at a
@@ -726,6 +726,8 @@ def _cands_relday(ctx: _Ctx, out: list[_Cand]) -> None:
         off = L.rel_days.get(rdk)
         if off is None:
             continue
+        if rdk == "الغد" and not mt.group("dp"):
+            continue  # "صباح الغد" yes; "الغد" alone is also a newspaper and a party (صحيفة الغد)
         if rdk == "اليوم" and not mt.group("dp"):
             pw = _strip_clitic(_prev_word(N, start))
             if pw in L.today_not_before or _prev_word(N, start) in L.today_not_before:
@@ -819,6 +821,8 @@ def _cands_ago(ctx: _Ctx, out: list[_Cand]) -> None:
 
 def _cands_numeric(ctx: _Ctx, out: list[_Cand]) -> None:
     for mt in ctx.matches("numeric"):
+        if _strip_clitic(_prev_word(ctx.N, mt.start("core"))) in ("رقم", "الرقم"):
+            continue  # a number (القرار رقم 2018/5/3), not a date
         g = mt.groupdict()
         if g["y"]:
             y, m, d = int(g["y"]), int(g["m"]), int(g["d"])
