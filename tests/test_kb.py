@@ -91,6 +91,9 @@ def test_arabic_filter_and_title_case() -> None:
     # a title qualified in Wikipedia ("نادي الهلال (السودان)") yields the bare name to the other
     ("نادي الهلال", "ORG", "Al-Hilal FC"),
     ("نادي الزمالك", "ORG", "Zamalek SC"),
+    # a Middle Eastern city without a Wikipedia-mapped title loses GeoNames' romanization marks
+    ("الحديدة", "LOC", "Al Hudaydah"),
+    ("عفرين", "LOC", "Afrin"),
 ])
 def test_link(lk: Linker, text: str, typ: str, name: str) -> None:
     e = lk.link(text, typ)

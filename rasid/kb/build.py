@@ -348,6 +348,12 @@ def add_cities(kb: KB, kbdir: Path, city_names: set[str]) -> dict[str, Entry]:
                     prev, e.name = e.name, title_case(en)
                     e.add_en([prev])
                 break
+        # otherwise a Middle Eastern city's GeoNames form loses the romanization marks of
+        # Arabic and Persian (Al Ḩudaydah -> Al Hudaydah, ‘Afrīn -> Afrin), which no reader
+        # types; European names keep theirs (Zürich, Kraków)
+        if e.country in _MENA and not e.name.isascii():
+            prev, e.name = e.name, _fold(e.name).replace("`", "")
+            e.add_en([prev])
     return by_name
 
 
