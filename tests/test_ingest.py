@@ -119,6 +119,14 @@ def test_a_folder_scan_leaves_out_the_excluded_output(tmp_path: Path) -> None:
     assert [a.title for a in _articles(items)] == ["عنوان"] and not _errors(items)
     items = list(read_inputs([str(tmp_path / "*")], exclude=[str(out)]))
     assert [a.title for a in _articles(items)] == ["عنوان"]
+    # a pattern matching the folder that holds it
+    sub = tmp_path / "sub"
+    sub.mkdir()
+    (sub / "b.txt").write_text("عنوان ثان\n\n" + BODY, encoding="utf-8")
+    inner = sub / "out.jsonl"
+    inner.write_text(out.read_text(encoding="utf-8"), encoding="utf-8")
+    items = list(read_inputs([str(tmp_path / "s*")], exclude=[str(inner)]))
+    assert [a.title for a in _articles(items)] == ["عنوان ثان"]
 
 
 def test_samples_every_format() -> None:

@@ -57,7 +57,7 @@ def expand_paths(paths: Iterable[str], exclude: Iterable[str] = ()) -> Iterator[
                 yield InputError(p, "no file matches this pattern")
             for m in matches:
                 if found(m):
-                    yield from expand_paths([m])
+                    yield from expand_paths([m], exclude)
             continue
         path = Path(p)
         if path.is_dir():
