@@ -127,8 +127,9 @@ class _Resolver:
     Uses the quotes module's resolver (titles to their holder, pronouns, most specific
     mention) when it is importable; else the most specific mention of the same entity."""
 
-    def __init__(self, doc: Doc, toks: list[Token], ents: list[Entity], ent_at: list[int]) -> None:
-        self.doc, self.toks, self.ents, self.ent_at = doc, toks, ents, ent_at
+    def __init__(self, doc: Doc, toks: list[Token], ents: list[Entity], ent_at: list[int],
+                 norms: list[str]) -> None:
+        self.doc, self.toks, self.ents, self.ent_at, self.norms = doc, toks, ents, ent_at, norms
         self.qx: Any = None
         self.ctx: Any = None
         qx = _quote_extractor()
@@ -171,13 +172,13 @@ class _Resolver:
         (``وزارة الخارجية العراقية``; :func:`rasid.quotes.extract.earlier_description`)."""
         from rasid.quotes.extract import earlier_description
 
-        w = normalize(self.toks[a].text)
+        w = self.norms[a]
         if len(w) > 3 and w[0] in "وف":
             w = w[1:]
         if not w.startswith("ال") or len(w) < 5:
             return None
-        norms = [normalize(t.text) for t in self.toks[:a]]
-        span = earlier_description(norms, self.toks, self.ent_at, a, w[2:])
+        # the words before ``a`` only: the fuller phrase ends before the mention
+        span = earlier_description(self.norms[:a], self.toks, self.ent_at, a, w[2:])
         return None if span is None else Arg(span[0], span[1], self.doc.text[span[0]:span[1]])
 
     def left_subject(self, i: int) -> tuple[int, int] | None:
@@ -326,7 +327,7 @@ class EventExtractor:
                 k += 1
         # nationality adjectives found by the nationalities stage, by their first token
         self.nat_at = {max(bisect_right(starts, nat.start) - 1, 0): nat for nat in doc.nationalities}
-        self.res = _Resolver(doc, toks, self.ents, self.ent_at)
+        self.res = _Resolver(doc, toks, self.ents, self.ent_at, self.norms)
         self.quote_cue: dict[int, int] = {}
         for qi, q in enumerate(doc.quotes):
             if q.cue_start is not None:
