@@ -193,27 +193,29 @@ class Linker:
             return None
         c = compact(k)
         if c in self.nisba:
-            hit = self.exact.get(c)
-            m = self._pick(hit, type, "exact") if hit else None
-            return m if m is not None and m.same_type else None
+            return self._nisba_name(c, type, "exact")
         m = self._match_key(k, type)
         if m is not None:
             return m
         first, _, rest = k.partition(" ")
         for v, strip in clitic_variants_strip(first, 2 if rest else 3):
             vk = (v + " " + rest) if rest else v
-            if compact(vk) in self.nisba:
-                # as for the bare form above: a country whose name is also a nisba
-                # (للسعودية -> السعودية) only when the mention is typed as the country is
-                hit = self.exact.get(compact(vk))
-                m = self._pick(hit, type, "clitic") if hit else None
-                if m is not None and m.same_type:
+            if compact(vk) in self.nisba:  # للسعودية -> السعودية
+                m = self._nisba_name(compact(vk), type, "clitic")
+                if m is not None:
                     return Match(m.entry, "clitic", True, strip)
                 continue
             m = self._match_key(vk, type, "clitic")
             if m is not None:
                 return Match(m.entry, "clitic", m.same_type, strip)
         return None
+
+    def _nisba_name(self, c: str, type: str | None, how: str) -> Match | None:
+        """A key that is also a nationality adjective (``السعوديه``): the name it spells
+        exactly, only when the mention is typed as that entry is."""
+        hit = self.exact.get(c)
+        m = self._pick(hit, type, how) if hit else None
+        return m if m is not None and m.same_type else None
 
     def _match_key(self, k: str, type: str | None, how: str | None = None) -> Match | None:
         m = self._lookup(k, type, how)
