@@ -100,14 +100,11 @@ def features(doc: Doc) -> Features:
     surfaces: dict[str, str] = {}
     # a label shows each term by its shortest spelling in the article, which is the one with
     # no clitic (إسقاط, not لإسقاط); the title's spelling wins a tie (it reads best)
-    for t, s in terms(doc.article.title or ""):
-        tf[t] += TITLE_WEIGHT
-        if t not in surfaces or len(s) < len(surfaces[t]):
-            surfaces[t] = s
-    for t, s in terms(doc.text):
-        tf[t] += 1
-        if t not in surfaces or len(s) < len(surfaces[t]):
-            surfaces[t] = s
+    for text, weight in ((doc.article.title or "", TITLE_WEIGHT), (doc.text, 1)):
+        for t, s in terms(text):
+            tf[t] += weight
+            if t not in surfaces or len(s) < len(surfaces[t]):
+                surfaces[t] = s
     weights = {t: (1 + math.log(n)) * table(t) for t, n in tf.items() if not table.common(t)}
     top = sorted(weights.items(), key=lambda kv: -kv[1])[:DOC_TERMS]
     norm = math.sqrt(sum(w * w for _, w in top)) or 1.0

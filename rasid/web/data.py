@@ -27,6 +27,8 @@ from rasid.text.normalize import normalize
 from rasid.web.markup import find_matches, make_snippet, query_terms
 
 MAX_PER_PAGE = 100
+#: the opening of an untitled article (the ``lead`` filter of the templates makes its words)
+_LEAD = "CASE WHEN a.title IS NULL OR a.title = '' THEN substr(a.text, 1, 200) END AS lead"
 #: co-occurring entities are counted over at most this many (latest stored) articles
 COOCCUR_ARTICLES = 2000
 
@@ -374,8 +376,7 @@ def entity(con: sqlite3.Connection, key: EntityKey, *, limit: int = 100) -> dict
     scond, sargs = key.speaker_where("q")
     n_quotes = con.execute(f"SELECT count(*) FROM quotes q WHERE {scond}", sargs).fetchone()[0]
     articles = [dict(r) for r in con.execute(
-        "SELECT a.id, a.title, a.source, a.published, m.mentions,"
-        " CASE WHEN a.title IS NULL OR a.title = '' THEN substr(a.text, 1, 200) END AS lead FROM"
+        f"SELECT a.id, a.title, a.source, a.published, m.mentions, {_LEAD} FROM"
         f" (SELECT e.article_id, count(*) AS mentions FROM entities e WHERE {cond} GROUP BY e.article_id) m"
         " JOIN articles a ON a.id = m.article_id ORDER BY a.published DESC LIMIT ?", [*args, limit])]
     co = [dict(r) for r in con.execute(
@@ -690,9 +691,7 @@ def story(con: sqlite3.Connection, story_id: str, *, limit: int = 500) -> dict[s
     where = "a.story = ?" + (f" OR a.id IN ({members})" if members else "")
     args: list[Any] = [story_id, story_id] if members else [story_id]
     articles = [dict(r) for r in con.execute(
-        "SELECT a.id, a.title, a.source, a.published, a.duplicate_of,"
-        " CASE WHEN a.title IS NULL OR a.title = '' THEN substr(a.text, 1, 200) END AS lead"
-        f" FROM articles a WHERE {where}"
+        f"SELECT a.id, a.title, a.source, a.published, a.duplicate_of, {_LEAD} FROM articles a WHERE {where}"
         " ORDER BY a.published, a.rowid LIMIT ?", [*args, limit])]
     if info is None and not articles:
         return None
