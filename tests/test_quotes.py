@@ -167,6 +167,20 @@ def test_definite_source_refers_back_to_an_earlier_description() -> None:
     assert [q.speaker.text for q in qs if q.cue == "وقالت"] == ["اللجنة"]
 
 
+def test_and_verb_inside_content_continues_the_content_subject() -> None:
+    """"وقالت" inside what a newspaper reported ("فإن لجنة من الخبراء اجتمعت …، وقالت إن")
+    is said by the committee, not the newspaper; with no speaking subject opening the
+    content, the statement's source still speaks."""
+    body = ("وحسب ما ذكرته صحيفة الغارديان، فإن لجنة من الخبراء اجتمعت في لندن، وقالت إن "
+            "الطائرة سقطت عمدا.\n")
+    _, qs = run(body, [("الغارديان", "ORG", "The Guardian")])
+    assert one(qs, "وحسب").speaker.text == "الغارديان"  # type: ignore[union-attr]
+    assert one(qs, "وقالت").speaker.text == "لجنة من الخبراء"  # type: ignore[union-attr]
+    _, qs = run("وحسب ما ذكرته صحيفة الغارديان، فإن الطائرة سقطت في المحيط، وقالت إن البحث "
+                "سيستأنف.", [("الغارديان", "ORG", "The Guardian")])
+    assert one(qs, "وقالت").speaker.text == "الغارديان"  # type: ignore[union-attr]
+
+
 def test_relay_speaker_is_after_an() -> None:
     _, qs = run('ونقلت الوكالة عن مسؤول عسكري قوله إن "القوات تقدمت نحو المدينة".')
     q = one(qs, "ونقلت")

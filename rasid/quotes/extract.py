@@ -698,6 +698,7 @@ class QuoteExtractor:
             if w in ("من", "عن") and head_known and j + 1 < limit and \
                     norms[j + 1] not in PUNCT:
                 j += 2
+                prev_bare_noun = False  # لجنة من الخبراء اجتمعت: the verb is not in construct
                 continue
             if prev_bare_noun or (head_known and w.endswith(("ي", "يه", "ه", "ين", "ون", "يون"))):
                 j += 1
@@ -1179,7 +1180,8 @@ class QuoteExtractor:
                  and (plural or not self._group_speaker(d.speaker))]
         same = [d for d in prior if d.sent == s]
         if same:
-            return same[-1].speaker
+            inner = self._content_subject(ctx, same[-1], i, form)
+            return inner if inner is not None else same[-1].speaker
         if form is not None and form.kind == PART:
             sub = self._sentence_subject(ctx, s, i)
             if sub is not None:
@@ -1193,6 +1195,24 @@ class QuoteExtractor:
                 if sub is not None:
                     return sub
         return None
+
+    def _content_subject(self, ctx: MentionContext, d: _Draft, i: int, form: CueForm | None
+                         ) -> Speaker | None:
+        """``وحسب صحيفة X، فإن لجنة من الخبراء اجتمعت …، وقالت إن``: a و-verb inside the
+        content of an earlier statement continues the subject of that content's clause (the
+        committee), not the statement's source. The content must open with a noun phrase that
+        can speak, followed by its own predicate before the cue."""
+        if form is None or form.kind != PERF or form.clitic != "و" or \
+                not d.start <= ctx.toks[i].start < d.end:
+            return None
+        c = bisect_left(ctx.starts, d.start)
+        if c >= i or ctx.sent[c] != ctx.sent[i]:
+            return None
+        b = self._np_end(ctx, c, i)
+        if b >= i - 1 or ctx.norms[b] in PUNCT or not self._speakerish(ctx, c, b - 1):
+            return None
+        sp = self.speaker_from_phrase(ctx, c, b - 1, i)
+        return sp if isinstance(sp, Speaker) else None
 
     def _sentence_subject(self, ctx: MentionContext, s: int, limit: int) -> Speaker | None:
         """The first person (else organisation) of a sentence, after any dateline."""
