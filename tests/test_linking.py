@@ -65,6 +65,21 @@ def test_unknown_mentions_are_grouped_without_id() -> None:
     assert all(e.id is None and e.name is None for e in doc.entities)
 
 
+def test_unknown_people_get_a_romanized_name_when_every_word_is_known() -> None:
+    """A person the KB does not know keeps ``id`` null; the group gets the romanization of
+    its fullest mention (the surname alone too); one unknown word leaves the name null,
+    and an unlinked organisation is never romanized."""
+    doc = make_doc("وقال الخبير مارتن دولان إن البحث سيستمر. وأضاف دولان أن الحطام لم يعثر عليه. "
+                   "وقال زميله روبرت قزحيالي إن الفريق متفائل. وأعلنت مانينغ موراليس الخبر.",
+                   [("مارتن دولان", "PER"), ("دولان", "PER"), ("روبرت قزحيالي", "PER"),
+                    ("مانينغ موراليس", "ORG")])
+    ents = by_text(doc)
+    assert ents["مارتن دولان"].name == ents["دولان"].name == "Martin Dolan"
+    assert ents["مارتن دولان"].id is None and ents["دولان"].group == ents["مارتن دولان"].group
+    assert ents["روبرت قزحيالي"].name is None
+    assert ents["مانينغ موراليس"].name is None
+
+
 def test_a_country_named_like_a_nisba_links_through_its_clitic() -> None:
     """السعودية is also the adjective "Saudi": bare it links when typed LOC, and so it must with
     a clitic (للسعودية، وللسعودية، بالسعودية), which the contract keeps in the span for لل."""

@@ -30,14 +30,15 @@ def render(rec: dict[str, Any], width: int = 100) -> str:
     ents: dict[str, dict[str, Any]] = {}
     for e in rec.get("entities") or []:
         key = e.get("id") or e.get("group") or e["text"]  # unlinked: one line per in-document group
-        d = ents.setdefault(key, {"type": e["type"], "name": e.get("name"), "forms": {}, "n": 0})
+        d = ents.setdefault(key, {"type": e["type"], "name": e.get("name"),
+                                      "linked": bool(e.get("id")), "forms": {}, "n": 0})
         d["forms"][e["text"]] = 1
         d["n"] += 1
     out.append("")
     out.append(f"## Entities ({len(ents)})")
     for key, d in sorted(ents.items(), key=lambda kv: -kv[1]["n"]):
         forms = "، ".join(d["forms"])
-        link = f" = {d['name']} ({key})" if d["name"] else ""
+        link = f" = {d['name']} ({key if d['linked'] else 'romanized, not in the KB'})" if d["name"] else ""
         out.append(f"- {d['type']:4} {forms}{link} ×{d['n']}")
     tents = rec.get("title_entities") or []
     if tents:

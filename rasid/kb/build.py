@@ -594,6 +594,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     size = args.output.stat().st_size / 1e6
     write_lines(args.output.parent / SCAN_STOP_FILE.name, kb.scan_stop,
                 "# one-word names that are also common words: not searched in running text")
+    from rasid.kb.romanize import TABLE_FILE, build_table
+    write_lines(args.output.parent / TABLE_FILE.name,
+                build_table((args.shared or shared_dir()) / "data" / "kb"),
+                "# person-name words and their usual English spelling (rasid.kb.romanize)")
     print(f"wrote {args.output} ({len(kb.entries)} entries, {size:.2f} MB): "
           + ", ".join(f"{k} {v}" for k, v in sorted(counts.items())), file=sys.stderr)
     return 0

@@ -17,7 +17,9 @@ Order of decisions for one document:
 5. an ambiguous place name prefers the candidate in a country the article mentions
    (``طرابلس`` with ``لبنان`` -> Tripoli, Lebanon);
 6. every member of a group gets the group's id and English name; a LOC group with a
-   gazetteer entry adds one Place per mention.
+   gazetteer entry adds one Place per mention; a PER group that links to nothing gets the
+   romanization of its fullest mention as its name, when every word has a trusted Latin
+   spelling (``rasid.kb.romanize``), and keeps ``id`` null.
 """
 
 from __future__ import annotations
@@ -28,6 +30,7 @@ from dataclasses import dataclass
 from rasid.doc import Doc, Entity, Place
 from rasid.kb.keys import clitic_variants_strip, compact, drop_al, name_key
 from rasid.kb.linker import KBEntry, Linker, Match, get_linker
+from rasid.kb.romanize import get_romanizer
 from rasid.text.normalize import nisba_like
 
 #: a linked entry this sure may overrule the NER type (a country tagged ORG becomes LOC)
@@ -253,6 +256,14 @@ def link_doc(doc: Doc, linker: Linker | None = None, drop_adjectives: bool = Tru
         roots.setdefault(r, len(roots))
         if m.match is not None and r not in group_entry:
             group_entry[r] = m.match.entry
+    # (6b) an unlinked person: the romanization of the group's fullest mention
+    fullest: dict[int, _Mention] = {}
+    for i, m in enumerate(ms):
+        r = find(i)
+        if r not in group_entry and (r not in fullest or len(m.words) > len(fullest[r].words)):
+            fullest[r] = m
+    roman = {r: get_romanizer().person(m.ent.text) for r, m in fullest.items()
+             if all(types[i] == "PER" for i in range(len(ms)) if find(i) == r)}
     places: list[Place] = []
     for i, m in enumerate(ms):
         r = find(i)
@@ -268,7 +279,7 @@ def link_doc(doc: Doc, linker: Linker | None = None, drop_adjectives: bool = Tru
                 places.append(Place(e.start, e.end, e.text, entry.name, entry.id, entry.lat,
                                     entry.lon, entry.country))
         else:
-            e.id = e.name = None
+            e.id, e.name = None, roman.get(r)
     doc.places = places
     return doc
 
