@@ -119,6 +119,17 @@ def test_kb_names_in_text_fix_ner_spans() -> None:
         assert doc.text[e.start:e.end] == e.text
 
 
+def test_country_institutions_in_text_are_found_without_the_ner() -> None:
+    """Embassies and national police forces (ORG in the guidelines) are searched for in
+    running text; a presidency is not (``الرئاسة الأمريكية`` is as often the office)."""
+    doc = make_doc("نصب عمال لافتات تدل على السفارة الأمريكية، وانتشرت الشرطة الروسية حول "
+                   "المبنى خلال الرئاسة الأمريكية الحالية.", [])
+    got = {e.text: (e.type, e.name) for e in doc.entities}
+    assert got["السفارة الأمريكية"] == ("ORG", "Embassy of the United States")
+    assert got["الشرطة الروسية"][0] == "ORG"
+    assert "الرئاسة الأمريكية" not in got
+
+
 def test_places_and_type_fix() -> None:
     doc = make_doc("وصل الوفد إلى دمشق قادما من موسكو، وقالت روسيا إن الاتفاق قريب.",
                    [("دمشق", "LOC"), ("موسكو", "LOC"), ("روسيا", "ORG")])

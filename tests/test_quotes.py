@@ -165,6 +165,11 @@ def test_definite_source_refers_back_to_an_earlier_description() -> None:
     assert [q.speaker.text for q in qs if q.cue == "وقالت"] == ["لجنة التحقيق"]
     _, qs = run("اجتمعت اللجنة أمس. وقالت اللجنة إن التقرير سيصدر قريبا.")
     assert [q.speaker.text for q in qs if q.cue == "وقالت"] == ["اللجنة"]
+    # the earlier source may be a linked organisation: "الشرطة" is the police named before
+    _, qs = run("أعلنت الشرطة الأمريكية اعتقال شخصين. وقالت الشرطة إن التحقيق مستمر.",
+                [("الشرطة الأمريكية", "ORG", "American police")])
+    sp = one(qs, "وقالت").speaker
+    assert sp is not None and (sp.text, sp.name) == ("الشرطة الأمريكية", "American police")
 
 
 def test_and_verb_inside_content_continues_the_content_subject() -> None:

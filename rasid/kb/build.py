@@ -458,6 +458,14 @@ def add_curated(kb: KB, curated_dir: Path, countries: dict[str, Entry]) -> None:
             kb.add(e)
 
 
+def _takes_the(country: str) -> bool:
+    """``Embassy of the United States``, ``Parliament of the Netherlands``."""
+    return country.startswith(("United ", "Republic of")) or \
+        country.endswith(("Islands", "Republic", "Emirates")) or \
+        country in ("Netherlands", "Philippines", "Bahamas", "Comoros", "Maldives", "Seychelles",
+                    "Gambia", "Vatican City")
+
+
 def add_templates(kb: KB, curated_dir: Path, countries: dict[str, Entry],
                   adj_by_country: dict[str, list[dict[str, str]]]) -> None:
     """Country-derived institutions (``الحكومة السورية`` -> Government of Syria) from
@@ -496,7 +504,9 @@ def add_templates(kb: KB, curated_dir: Path, countries: dict[str, Entry],
             adj = min((r["adj"] for r in recs), key=lambda a: (a.endswith("s"), len(a), a))
             if adj.endswith("ans"):
                 adj = adj[:-1]  # the source lists only the plural for some ("americans")
-            name = t["name"].format(N=c.name, A=title_case(adj))
+            n_of = f"the {c.name}" if _takes_the(c.name) else c.name
+            name = t["name"].replace(" of {N}", " of {tN}").format(N=c.name, tN=n_of,
+                                                                 A=title_case(adj))
             kb.add(Entry(id=ids, type=t["type"], name=name, country=c.country,
                          prio=t.get("prio", 800), ar=ar, src="template"))
 

@@ -243,7 +243,7 @@ class Linker:
         self.scan_max = 1
         self._start_cache: dict[str, tuple[tuple[str, int], ...]] = {}
         for i, e in enumerate(self.entries):
-            if e.prio < SCAN_PRIO or (e.src == "template" and e.prio < 800):
+            if e.prio < SCAN_PRIO or (e.src == "template" and e.prio < 700):
                 continue
             for a in e.ar:
                 k = name_key(a)

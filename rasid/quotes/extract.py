@@ -1330,7 +1330,7 @@ class QuoteExtractor:
         if b - a <= 1 and (head in lex.unnamed_b or head in lex.institutions_b or titled):
             for d in reversed(ctx.drafts):
                 sp = d.speaker
-                if sp is None or sp.id or sp.name:
+                if sp is None:
                     continue
                 sw = [_bare(normalize(w)) for w in sp.text.split()]
                 mine = [_bare(norms[k]) for k in range(a, b + 1)]
@@ -1546,7 +1546,8 @@ def earlier_description(norms: list[str], toks: list[Token], ent_at: list[int], 
 
 def _strip_clitic(ctx: MentionContext, start: int, text: str) -> tuple[int, str]:
     """Drop a leading و/ف/ب/ل clitic when the bare form is confirmed by the document."""
-    if len(text) > 3 and text[0] in "وفبل" and not text.startswith("ال"):
+    # "للسفارة" is ل + the article without its alef: cutting it leaves no word
+    if len(text) > 3 and text[0] in "وفبل" and not text.startswith(("ال", "لل")):
         rest = text[1:]
         first = rest.split()[0] if rest.split() else rest
         if len(first) >= 3 and (" " + first in ctx.text or "\n" + first in ctx.text or
