@@ -186,6 +186,24 @@ def test_and_verb_inside_content_continues_the_content_subject() -> None:
     assert one(qs, "وقالت").speaker.text == "الغارديان"  # type: ignore[union-attr]
 
 
+def test_a_page_or_account_is_its_owner_not_the_platform() -> None:
+    """``وفقا لما جاء عبر صفحة نتنياهو على فيسبوك`` after Netanyahu's own quote is the same
+    statement (one quote); ``لحساب الرئاسة على تلغرام`` is the presidency's, not Telegram's;
+    an institution word resolves to an organisation named with it, not to one it merely
+    precedes."""
+    _, qs = run('وأضاف نتنياهو: "لقد كنتم ثاني دولة تعترف بإسرائيل"، وفقا لما جاء عبر صفحة '
+                'نتنياهو على "فيسبوك".', [("نتنياهو", "PER", "Benjamin Netanyahu")])
+    assert [(q.cue, q.speaker.text) for q in qs if q.speaker] == [("وأضاف", "نتنياهو")]
+    _, qs = run('ووفقا لحساب الرئاسة على تلغرام فإن الأسد تعهد بمواصلة القتال.',
+                [("تلغرام", "ORG", "Telegram"), ("الأسد", "PER", "Bashar al-Assad")])
+    sp = one(qs, "ووفقا").speaker
+    assert sp is not None and sp.text == "الرئاسة"
+    _, qs = run('وقالت وكالة الأنباء الرسمية إن الرئاسة السورية أعلنت الحداد. '
+                'وأضافت الرئاسة أن المراسم ستقام غدا.',
+                [("الرئاسة السورية", "ORG", None), ("وكالة الأنباء الرسمية", "ORG", None)])
+    assert one(qs, "وأضافت").speaker.text == "الرئاسة السورية"  # type: ignore[union-attr]
+
+
 def test_relay_speaker_is_after_an() -> None:
     _, qs = run('ونقلت الوكالة عن مسؤول عسكري قوله إن "القوات تقدمت نحو المدينة".')
     q = one(qs, "ونقلت")

@@ -90,6 +90,9 @@ class _Person:
 
 
 _bare = bare
+#: after a relay verb (حسبما جاء عبر، وفقا لما ورد على لسان) and before a platform (على فيسبوك)
+_RELAY_PREPS = frozenset(normalize(w) for w in ("به", "فيه", "في", "عن", "عبر", "على", "من"))
+_PLATFORM_PREPS = frozenset(normalize(w) for w in ("على", "عبر", "في"))
 
 
 def _nisba(w: str) -> bool:
@@ -859,8 +862,10 @@ class QuoteExtractor:
         if relayed:
             if j < n and norms[j] in self.lex.relay_verbs:
                 j += 1
-                if j < n and norms[j] in ("به", "فيه", "في", "عن"):
-                    j += 1
+                if j < n and norms[j] in _RELAY_PREPS:
+                    j += 1  # حسبما جاء عبر صفحة X، وفقا لما ورد على لسان X
+                    if j < n and norms[j] == "لسان":
+                        j += 1
             else:
                 return None
         a = j
@@ -1249,6 +1254,8 @@ class QuoteExtractor:
             while k <= b and (norms[k] in ("صادر", "الصادر", "صادرة", "الصادرة", "عن")
                               or norms[k] in PUNCT):
                 k += 1
+            # صفحة نتنياهو على فيسبوك، حساب الرئاسة على تلغرام: the platform is not the author
+            b = next((m - 1 for m in range(k + 1, b + 1) if norms[m] in _PLATFORM_PREPS), b)
             if k <= b:
                 if norms[k][:1] == "ل" and not norms[k].startswith("ال") and ctx.ent_at[k] < 0:
                     return self.speaker_from_phrase(ctx, k, b, cue_i, ctx.toks[k].start + 1)
@@ -1381,6 +1388,8 @@ class QuoteExtractor:
             own = set(p.toks)
             if head not in p.context and head not in own:
                 continue
+            if not want_per and head not in own and p.context[head] > 1:
+                continue  # صحيفة كوميرسانت, but not "حساب الرئاسة على تلغرام"
             score = 0.0
             for w in words:
                 if w in own:
@@ -1495,11 +1504,16 @@ class QuoteExtractor:
     def _finish(self, ctx: MentionContext) -> list[Quote]:
         out: list[Quote] = []
         seen: set[tuple[int, int, int]] = set()
+        said: set[tuple[int, int, str]] = set()
         for d in sorted(ctx.drafts, key=lambda d: (d.cue_i, d.start)):
             key = (d.start, d.end, d.cue_i)
-            if key in seen:
+            # the same words from the same speaker twice ("وأضاف نتنياهو: "…"، وفقا لما جاء
+            # عبر صفحة نتنياهو") are one statement; another source for them is another
+            who = (d.start, d.end, (d.speaker.id or d.speaker.text) if d.speaker else "")
+            if key in seen or (d.speaker is not None and who in said):
                 continue
             seen.add(key)
+            said.add(who)
             ct, cj = ctx.toks[d.cue_i], ctx.toks[d.cue_j]
             out.append(Quote(d.start, d.end, ctx.text[d.start:d.end], d.kind,
                              ctx.text[ct.start:cj.end], d.speaker, ct.start, cj.end))
