@@ -125,6 +125,19 @@ def test_places_have_coordinates(lk: Linker) -> None:
     assert t is not None and t.country == "LY"
 
 
+def test_bare_club_names_need_the_org_type(lk: Linker) -> None:
+    """``ليفربول`` typed ORG is the club (its KB title is ``نادي ليفربول``), typed LOC the
+    city; a nationality-qualified title gives its bare name (``نادي النصر السعودي``); generic
+    names (``الاتحاد``) link to no club."""
+    assert lk.link("ليفربول", "ORG").name == "Liverpool F.C."  # type: ignore[union-attr]
+    assert lk.link("ليفربول", "LOC").name == "Liverpool"  # type: ignore[union-attr]
+    assert lk.link("برشلونة", "ORG").name == "FC Barcelona"  # type: ignore[union-attr]
+    assert lk.link("النصر", "ORG").name == "Al-Nassr FC"  # type: ignore[union-attr]
+    assert lk.link("الوداد", "ORG").name == "Wydad Casablanca"  # type: ignore[union-attr]
+    e = lk.link("الاتحاد", "ORG")
+    assert e is None or not e.id.startswith("rasid:club-")
+
+
 def test_unknown_names(lk: Linker) -> None:
     assert lk.link("زيد عبيدات الخرابشة", "PER") is None
     assert lk.link("", "PER") is None

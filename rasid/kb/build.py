@@ -581,7 +581,44 @@ def build(shared: Path, curated_dir: Path = CURATED_DIR) -> KB:
                         adj_country.setdefault(f, c.id)
     kb.nisba = sorted(f"{n}\t{adj_country[n]}" if n in adj_country else n for n in nisba)
     kb.scan_stop = sorted(common_words(shared, curated_dir))
+    add_bare_club_names(kb, {n.split("\t")[0] for n in kb.nisba})
     return kb
+
+
+#: club names that are as often something else when typed ORG (a union, a militia, a party)
+_GENERIC_CLUB_NAMES = frozenset((
+    "الاتحاد", "الشباب", "الوحدة", "الجيش", "الشرطة", "الأمن", "السلام", "الحرية", "الاستقلال",
+    "التضامن", "الشعب", "المستقبل", "الأمل", "الجزيرة", "الاتفاق", "التعاون", "الوفاق",
+    "النهضة", "الإصلاح", "الوطن", "العروبة", "الثورة", "الكرامة", "الفجر", "البعث"))
+
+
+def add_bare_club_names(kb: KB, nisba: set[str]) -> None:
+    """``نادي ليفربول`` is also called ``ليفربول``, ``نادي النصر السعودي`` ``النصر``: the bare
+    name (without نادي, a trailing الرياضي or nationality adjective) goes to one club — the
+    best-known of those sharing it (higher prio, then the shorter English title: FC
+    Barcelona over Barcelona Sporting Club) — unless it is a generic word (الاتحاد، الشباب)
+    or already names a curated entry. A mention links to it only when the NER typed it ORG
+    (or LOC with no place of that name); a LOC-typed ``ليفربول`` stays the city."""
+    taken = {clean_ar(a) for e in kb.entries.values() if "curated" in e.src or e.src == "template"
+             for a in e.ar}
+    best: dict[str, Entry] = {}
+    for e in kb.entries.values():
+        if not e.id.startswith("rasid:club-"):
+            continue
+        for a in e.ar:
+            if not a.startswith("نادي ") or "(" in a:
+                continue
+            bare = re.sub(r" (الرياضي|الرياضية|لكرة القدم)$", "", a[len("نادي "):].strip())
+            words = bare.split()
+            if len(words) > 1 and words[-1] in nisba:
+                bare = " ".join(words[:-1])
+            if not bare or bare in taken or bare in _GENERIC_CLUB_NAMES or len(bare) < 4:
+                continue
+            old = best.get(bare)
+            if old is None or (-e.prio, len(e.name), e.id) < (-old.prio, len(old.name), old.id):
+                best[bare] = e
+    for bare, e in sorted(best.items()):
+        e.add_ar([bare])
 
 
 def main(argv: Sequence[str] | None = None) -> int:
