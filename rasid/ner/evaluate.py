@@ -52,7 +52,7 @@ def main(argv: list[str] | None = None) -> int:
     tagger = load_tagger(args.model_dir)
     if args.conll is None:
         print("note: the shipped model is trained on ANERcorp train+dev, so this dev score is not a held-out "
-              "estimate (train-only dev F1 0.782: docs/ner.md); score a held-out file with "
+              "estimate (train-only dev F1 0.790: docs/ner.md); score a held-out file with "
               "`rasid eval ner FILE` or `rasid ner --conll`", file=sys.stderr)
     res = evaluate_file(args.conll or anercorp("dev"), tagger)
     if args.json:

@@ -80,6 +80,14 @@ class FeatureExtractor:
                     self.single.setdefault(toks[0], typ)
                 else:
                     self.spans.setdefault(toks[0], []).append((toks, typ))
+        # sports clubs without نادي: their own flag, since many are also place names
+        self.club: set[str] = set()
+        for e in g.get("CLUB", ()):
+            toks = tuple(e.split())
+            if len(toks) == 1:
+                self.club.add(toks[0])
+            else:
+                self.spans.setdefault(toks[0], []).append((toks, "CLUB"))
         for lst in self.spans.values():
             lst.sort(key=lambda x: -len(x[0]))
         # "memory" of entities seen in the training data (jackknifed during training)
@@ -156,6 +164,8 @@ class FeatureExtractor:
         st = self.single.get(n) or self.single.get(conj) or self.single.get(stem)
         if st:
             gz.append("g1" + st)
+        if self.club and (n in self.club or conj in self.club or stem in self.club):
+            gz.append("g1CLUB")
         if stem in PER_TRIGGERS or conj in PER_TRIGGERS or n in PER_TRIGGERS:
             gz.append("tPER")
         if stem in ORG_TRIGGERS or conj in ORG_TRIGGERS or n in ORG_TRIGGERS:

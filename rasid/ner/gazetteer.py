@@ -2,7 +2,8 @@
 
 Output ``gazetteer.tsv`` (TYPE<TAB>normalised space-joined entry) is shipped with the model.
 Types: PER_TOK (person-name tokens), LOC (multi-word place names), ORG (organisation names),
-NORP (nationality forms, tagged MISC-ish). Trigger word lists are hand-written in features.py.
+NORP (nationality forms, tagged MISC-ish), CLUB (sports clubs as the news names them, without
+نادي: ``سلتيك``, ``السد``; many are also city names). Trigger word lists are hand-written in features.py.
 """
 from __future__ import annotations
 
@@ -28,9 +29,23 @@ def _clean(name: str) -> str | None:
     return s
 
 
+def _bare_club(ar: str) -> list[str]:
+    """``نادي السد القطري الرياضي`` -> ``السد القطري``, ``السد``: how the news names a club."""
+    ar = _PAREN.sub(" ", ar).strip()
+    if not ar.startswith("نادي "):
+        return []
+    bare = re.sub(r" (الرياضي|الرياضية|لكرة القدم|للسيدات)$", "", ar[len("نادي "):].strip())
+    out = [bare]
+    words = bare.split()
+    if len(words) > 1 and words[-1].startswith("ال") and words[-1].endswith(("ي", "ية")):
+        out.append(" ".join(words[:-1]))  # a nationality adjective
+    return out
+
+
 def build(shared: str) -> dict[str, set[str]]:
     kb = os.path.join(shared, "data", "kb")
-    g: dict[str, set[str]] = {"PER_TOK": set(), "LOC": set(), "ORG": set(), "NORP": set()}
+    g: dict[str, set[str]] = {"PER_TOK": set(), "LOC": set(), "ORG": set(), "NORP": set(),
+                              "CLUB": set()}
 
     def add(t, name):
         c = _clean(name)
@@ -69,8 +84,27 @@ def build(shared: str) -> dict[str, set[str]]:
                     add("LOC", ar)
                 elif t == "ORG":
                     add("ORG", ar)
+                    if row["source_file"] == "sports/Clubs_key.json":
+                        for bare in _bare_club(ar):
+                            add("CLUB", bare)
                 elif t.startswith("NORP"):
                     add("NORP", ar)
+    # Rasid's own curated organisations, people's names and places, and the institutions
+    # generated for every country (وزارة الخارجية الروسية، الحكومة السورية): rasid/resources/kb
+    from rasid.kb.linker import read_kb
+    for e in read_kb():
+        if not (e.curated or e.src == "template"):
+            continue
+        for ar in e.ar:
+            if e.type == "ORG":
+                add("ORG", ar)
+            elif e.type == "LOC":
+                add("LOC", ar)
+            elif e.type == "PER":
+                c = _clean(ar)
+                for tok in (c or "").split():
+                    if len(tok) > 1:
+                        g["PER_TOK"].add(tok)
     # places
     for rel, col, ok in (("countrynames/countrynames_arabic_script.tsv", "name_arabic_script", "likely_arabic_lang"),
                          ("rigour_territories/territories_arabic_script.tsv", "name_arabic_script", "likely_arabic_lang")):
