@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import os
 import re
+from itertools import chain
 
 from .textnorm import normalize, split_prefix, split_suffix, strip_conj, strip_punct
 
@@ -59,6 +60,20 @@ def _lenb(n: int) -> str:
     return str(n) if n < 8 else "8+"
 
 
+def _by_second_word(index: dict) -> dict:
+    """first word -> second word (``""`` for one-word entries) -> entries, longest first (in
+    their listed order on a tie): a span lookup then only tries the entries that can match
+    (``وزارة`` starts some 800 gazetteer names, ``وزارة الخارجية`` some 200)."""
+    out: dict[str, dict[str, list]] = {}
+    for first, lst in index.items():
+        d = out.setdefault(first, {})
+        for toks, typ in lst:
+            d.setdefault(toks[1] if len(toks) > 1 else "", []).append((toks, typ))
+        for sub in d.values():
+            sub.sort(key=lambda x: -len(x[0]))
+    return out
+
+
 class FeatureExtractor:
     """Turns a token sequence into crfsuite feature lists, with a per-type cache."""
 
@@ -88,8 +103,7 @@ class FeatureExtractor:
                 self.club.add(toks[0])
             else:
                 self.spans.setdefault(toks[0], []).append((toks, "CLUB"))
-        for lst in self.spans.values():
-            lst.sort(key=lambda x: -len(x[0]))
+        self.spans = _by_second_word(self.spans)
         # "memory" of entities seen in the training data (jackknifed during training)
         memory = memory or {}
         self.mem_tok: dict[str, str] = memory.get("T", {})
@@ -97,8 +111,7 @@ class FeatureExtractor:
         for e, typ in memory.get("S", {}).items():
             toks = tuple(e.split())
             self.mem_spans.setdefault(toks[0], []).append((toks, typ))
-        for lst in self.mem_spans.values():
-            lst.sort(key=lambda x: -len(x[0]))
+        self.mem_spans = _by_second_word(self.mem_spans)
         self.mined = mined or {}
         # words never propagated as single-token entities (triggers, frequent function words)
         self.stop = PER_TRIGGERS | ORG_TRIGGERS | LOC_TRIGGERS | MISC_TRIGGERS
@@ -211,8 +224,12 @@ class FeatureExtractor:
             # conjunction-stripped, stem; first listed wins a tie): iterating a set here made the
             # features, and so the tags, depend on the process's string-hash seed
             matched, best = 0, ""
+            nxt = norms[i + 1] if i + 1 < L else None
             for key in dict.fromkeys(types[i][2]):
-                for toks, typ in index.get(key, ()):
+                d = index.get(key)
+                if d is None:
+                    continue
+                for toks, typ in chain(d.get(nxt, ()) if nxt is not None else (), d.get("", ())):
                     m = len(toks)
                     if m <= matched or i + m > L:
                         continue
