@@ -627,8 +627,9 @@ def main(argv: Sequence[str] | None = None) -> int:
                     "$RASID_SHARED or ../shared next to the repository)")
     ap.add_argument("-o", "--output", type=Path, default=OUT_FILE)
     args = ap.parse_args(argv)
+    shared = args.shared or shared_dir()
     try:
-        kb = build(args.shared or shared_dir())
+        kb = build(shared)
     except (FileNotFoundError, ValueError) as e:
         print(f"rasid build kb: {e}", file=sys.stderr)
         return 1
@@ -643,7 +644,7 @@ def main(argv: Sequence[str] | None = None) -> int:
                 "# one-word names that are also common words: not searched in running text")
     from rasid.kb.romanize import TABLE_FILE, build_table
     write_lines(args.output.parent / TABLE_FILE.name,
-                build_table((args.shared or shared_dir()) / "data" / "kb"),
+                build_table(shared / "data" / "kb"),
                 "# person-name words and their usual English spelling (rasid.kb.romanize)")
     print(f"wrote {args.output} ({len(kb.entries)} entries, {size:.2f} MB): "
           + ", ".join(f"{k} {v}" for k, v in sorted(counts.items())), file=sys.stderr)

@@ -258,12 +258,15 @@ def link_doc(doc: Doc, linker: Linker | None = None, drop_adjectives: bool = Tru
             group_entry[r] = m.match.entry
     # (6b) an unlinked person: the romanization of the group's fullest mention
     fullest: dict[int, _Mention] = {}
+    all_per: dict[int, bool] = {}
     for i, m in enumerate(ms):
         r = find(i)
-        if r not in group_entry and (r not in fullest or len(m.words) > len(fullest[r].words)):
+        if r in group_entry:
+            continue
+        all_per[r] = all_per.get(r, True) and types[i] == "PER"
+        if r not in fullest or len(m.words) > len(fullest[r].words):
             fullest[r] = m
-    roman = {r: get_romanizer().person(m.ent.text) for r, m in fullest.items()
-             if all(types[i] == "PER" for i in range(len(ms)) if find(i) == r)}
+    roman = {r: get_romanizer().person(m.ent.text) for r, m in fullest.items() if all_per[r]}
     places: list[Place] = []
     for i, m in enumerate(ms):
         r = find(i)
