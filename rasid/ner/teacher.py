@@ -459,17 +459,35 @@ def cmd_finetune(a) -> int:
     return 0
 
 
+def load_teachers(directories: list[str], threads: int) -> list[Teacher]:
+    teachers = [Teacher.load(d) for d in directories]
+    teachers[0].torch.set_num_threads(threads)
+    return teachers
+
+
+def teacher_posteriors(teachers: list[Teacher], sentences: list[list[str]]) -> list[np.ndarray]:
+    """The fine-tuned encoders' per-word posteriors, averaged over the encoders (several
+    fine-tuning seeds make a better teacher than one)."""
+    runs = [t.posteriors(sentences) for t in teachers]
+    return [sum(ps) / len(ps) for ps in zip(*runs)]
+
+
 def cmd_score(a) -> int:
     from .scoring import score
     from .tagger import CRFTagger
 
     dev = read_conll_file(a.dev or anercorp("dev"))
     sents, gold = [w for w, _ in dev], [t for _, t in dev]
-    teacher = Teacher.load(a.teacher)
-    teacher.torch.set_num_threads(a.threads)
+    teachers = load_teachers(a.teacher, a.threads)
     crf = CRFTagger(a.crf)
-    pe, pc = teacher.posteriors(sents), crf_marginals(crf, sents)
-    for w in (0.0, 0.4, 0.5, 0.6, 1.0):
+    runs = [t.posteriors(sents) for t in teachers]
+    pc = crf_marginals(crf, sents)
+    if len(runs) > 1:
+        for d, pe in zip(a.teacher, runs):
+            f1 = score(gold, ensemble(pe, pc, 1.0))["micro"]["f1"]
+            print(f"teacher {d} alone: micro F1 {f1:.4f}")
+    pe = [sum(ps) / len(ps) for ps in zip(*runs)]
+    for w in (0.0, 0.4, 0.5, 0.6, 0.7, 1.0):
         f1 = score(gold, ensemble(pe, pc, w))["micro"]["f1"]
         print(f"teacher weight {w:.1f}: micro F1 {f1:.4f}" + {0.0: "  (CRF alone)", 1.0: "  (teacher alone)"}
               .get(w, ""))
@@ -479,8 +497,7 @@ def cmd_score(a) -> int:
 def cmd_label(a) -> int:
     from .tagger import CRFTagger
 
-    teacher = Teacher.load(a.teacher)
-    teacher.torch.set_num_threads(a.threads)
+    teachers = load_teachers(a.teacher, a.threads)
     crf = CRFTagger(a.crf)
     sents = news_sentences(a.shared or shared_dir(), seed=a.seed, quiet=False)[:a.n]
     if not sents:
@@ -491,7 +508,8 @@ def cmd_label(a) -> int:
     with open(tmp, "w", encoding="utf-8") as out:
         for i in range(0, len(sents), 1000):
             block = sents[i:i + 1000]
-            for s, tags in zip(block, ensemble(teacher.posteriors(block), crf_marginals(crf, block), a.weight)):
+            for s, tags in zip(block, ensemble(teacher_posteriors(teachers, block), crf_marginals(crf, block),
+                                               a.weight)):
                 out.writelines(f"{w}\t{t}\n" for w, t in zip(s, tags))
                 out.write("\n")
             done += sum(len(s) for s in block)
@@ -506,6 +524,9 @@ def cmd_label(a) -> int:
 #: 0.7673, 0.7785, 0.7815, 0.7791; docs/ner.md)
 STUDENT_REG = ["--c1", "0.1", "--c2", "0.05"]
 
+#: fine-tuning seeds of the teacher encoders whose posteriors are averaged (docs/ner.md)
+TEACHER_SEEDS = (13,)
+
 
 def cmd_distill(a) -> int:
     """The whole recipe of the shipped model: gold CRF, teacher, silver, student CRF."""
@@ -513,16 +534,22 @@ def cmd_distill(a) -> int:
 
     os.makedirs(a.workdir, exist_ok=True)
     gold = [] if a.with_dev else ["--no-dev"]
-    base, teacher = os.path.join(a.workdir, "crf_base"), os.path.join(a.workdir, "teacher")
-    silver = os.path.join(a.workdir, "silver.conll")
+    base, silver = os.path.join(a.workdir, "crf_base"), os.path.join(a.workdir, "silver.conll")
+    # one fine-tuned encoder per seed; the first keeps the name of the single-teacher recipe
+    teachers = [os.path.join(a.workdir, "teacher" if k == 0 else f"teacher_s{seed}")
+                for k, seed in enumerate(a.teacher_seeds)]
+
+    def finetune(directory, seed):
+        return lambda: cmd_finetune(argparse.Namespace(train=None, with_dev=a.with_dev, epochs=a.epochs, lr=a.lr,
+                                                       out=directory, threads=a.threads, seed=seed))
+
     steps = (
-        lambda: train_main(gold + ["--out", base, "--seed", str(a.seed)]),
-        lambda: cmd_finetune(argparse.Namespace(train=None, with_dev=a.with_dev, epochs=a.epochs, lr=a.lr,
-                                                out=teacher, threads=a.threads, seed=a.seed)),
-        lambda: cmd_label(argparse.Namespace(teacher=teacher, crf=base, n=a.n, weight=a.weight, shared=None,
-                                             output=silver, threads=a.threads, seed=a.seed)),
-        lambda: train_main(gold + ["--silver", silver, "--out", a.out, "--seed", str(a.seed)] + STUDENT_REG
-                           + ([] if a.with_dev else ["--eval-dev"])),
+        [lambda: train_main(gold + ["--out", base, "--seed", str(a.seed)])]
+        + [finetune(d, seed) for d, seed in zip(teachers, a.teacher_seeds)]
+        + [lambda: cmd_label(argparse.Namespace(teacher=teachers, crf=base, n=a.n, weight=a.weight, shared=None,
+                                                output=silver, threads=a.threads, seed=a.seed)),
+           lambda: train_main(gold + ["--silver", silver, "--out", a.out, "--seed", str(a.seed)] + STUDENT_REG
+                              + ([] if a.with_dev else ["--eval-dev"]))]
     )
     for i, step in enumerate(steps, 1):
         print(f"teacher: distill step {i}/{len(steps)}", file=sys.stderr, flush=True)
@@ -551,8 +578,11 @@ def main(argv: list[str] | None = None) -> int:
     lab.add_argument("--shared", default=None)
     lab.add_argument("-o", "--output", required=True)
     for p in (s, lab):
-        p.add_argument("--teacher", required=True, help="directory written by finetune")
+        p.add_argument("--teacher", required=True, nargs="+", metavar="DIR",
+                       help="directory written by finetune; several: their posteriors are averaged")
         p.add_argument("--crf", required=True, help="CRF model directory trained on the same gold data")
+    d.add_argument("--teacher-seeds", type=int, nargs="+", default=list(TEACHER_SEEDS), metavar="SEED",
+                   help="fine-tune one encoder per seed and average their posteriors (default %(default)s)")
     for p in (d, f):
         p.add_argument("--epochs", type=int, default=8)
         p.add_argument("--lr", type=float, default=1e-4)
