@@ -9,7 +9,7 @@ import pytest
 
 from rasid.kb import get_linker
 from rasid.kb.build import is_arabic_name, read_curated, title_case
-from rasid.kb.keys import clitic_variants, compact, drop_al, name_key, skeleton
+from rasid.kb.keys import clitic_variants, club_short_names, compact, drop_al, name_key, skeleton
 from rasid.kb.linker import KB_FILE, KBEntry, Linker, read_kb
 
 
@@ -191,3 +191,14 @@ def test_surname_that_is_an_ordinary_word_does_not_link_alone() -> None:
     assert [e.name for e in pipe(Article(body="وقال الضيف في البرنامج إن الوضع صعب.")).entities] == []
     d = pipe(Article(body="وأكد محمد الضيف قائد كتائب القسام أن المقاومة مستمرة."))
     assert "Mohammed Deif" in [e.name for e in d.entities]
+
+
+def test_club_short_names_drop_the_club_word_sport_suffix_and_nationality():
+    nisba = {"القطري", "السعودي"}.__contains__
+    assert club_short_names("نادي السد القطري الرياضي", nisba) == ["السد القطري", "السد"]
+    assert club_short_names("نادي ليفربول لكرة القدم", nisba) == ["ليفربول"]
+    assert club_short_names("نادي سلتيك (اسكتلندا)", nisba) == ["سلتيك"]
+    # the last word is not a nationality adjective here
+    assert club_short_names("نادي ريال مدريد", nisba) == ["ريال مدريد"]
+    assert club_short_names("ريال مدريد", nisba) == []
+    assert club_short_names("نادي الرياضي", nisba) == ["الرياضي"]

@@ -28,6 +28,8 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from rasid.kb.keys import club_short_names
+
 REPO_ROOT = Path(__file__).resolve().parent.parent.parent
 RES_DIR = Path(__file__).resolve().parent.parent / "resources" / "kb"
 CURATED_DIR = RES_DIR / "curated"
@@ -606,12 +608,11 @@ def add_bare_club_names(kb: KB, nisba: set[str]) -> None:
         if not e.id.startswith("rasid:club-"):
             continue
         for a in e.ar:
-            if not a.startswith("نادي ") or "(" in a:
+            if "(" in a or not a.startswith("نادي "):
                 continue
-            bare = re.sub(r" (الرياضي|الرياضية|لكرة القدم)$", "", a[len("نادي "):].strip())
-            words = bare.split()
-            if len(words) > 1 and words[-1] in nisba:
-                bare = " ".join(words[:-1])
+            # a women's team (للسيدات) keeps its whole name, not the club's short one
+            names = [a[len("نادي "):].strip()] if a.endswith(" للسيدات") else club_short_names(a, nisba.__contains__)
+            bare = names[-1] if names else ""
             if not bare or bare in taken or bare in _GENERIC_CLUB_NAMES or len(bare) < 4:
                 continue
             old = best.get(bare)

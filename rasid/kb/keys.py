@@ -86,3 +86,26 @@ def clitic_variants_strip(key: str, min_rest: int = 3) -> list[tuple[str, int]]:
         # "للأمم" with the article's alef dropped: the span may read "لأمم"
         out.append(("ا" + key, 0))
     return out
+
+
+_PARENTHESES = re.compile(r"\s*\(.*?\)\s*")
+_CLUB_SUFFIX = re.compile(r" (الرياضي|الرياضية|لكرة القدم|للسيدات)$")
+
+
+def club_short_names(title: str, is_nisba) -> list[str]:
+    """How the news names a club whose title is ``نادي ...``: ``نادي السد القطري الرياضي`` ->
+    ``["السد القطري", "السد"]`` (without نادي, a disambiguation in parentheses or a trailing
+    الرياضي/لكرة القدم; then also without a final nationality adjective, as ``is_nisba``
+    decides). Empty for any other title. Shared by the KB build and the NER gazetteer."""
+    title = _PARENTHESES.sub(" ", title).strip()
+    if not title.startswith("نادي "):
+        return []
+    bare = _CLUB_SUFFIX.sub("", title[len("نادي "):].strip())
+    words = bare.split()
+    if not words:
+        return []
+    out = [bare]
+    if len(words) > 1 and is_nisba(words[-1]):
+        out.append(" ".join(words[:-1]))
+    return out
+

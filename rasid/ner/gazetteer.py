@@ -11,6 +11,8 @@ import csv
 import os
 import re
 
+from rasid.kb.keys import club_short_names
+
 from .textnorm import normalize, tokenize
 
 _PAREN = re.compile(r"\s*\(.*?\)\s*")
@@ -29,17 +31,9 @@ def _clean(name: str) -> str | None:
     return s
 
 
-def _bare_club(ar: str) -> list[str]:
-    """``نادي السد القطري الرياضي`` -> ``السد القطري``, ``السد``: how the news names a club."""
-    ar = _PAREN.sub(" ", ar).strip()
-    if not ar.startswith("نادي "):
-        return []
-    bare = re.sub(r" (الرياضي|الرياضية|لكرة القدم|للسيدات)$", "", ar[len("نادي "):].strip())
-    out = [bare]
-    words = bare.split()
-    if len(words) > 1 and words[-1].startswith("ال") and words[-1].endswith(("ي", "ية")):
-        out.append(" ".join(words[:-1]))  # a nationality adjective
-    return out
+def _looks_nisba(word: str) -> bool:
+    """A nationality adjective, roughly: ``القطري``, ``السعودية``."""
+    return word.startswith("ال") and word.endswith(("ي", "ية"))
 
 
 def build(shared: str) -> dict[str, set[str]]:
@@ -85,7 +79,7 @@ def build(shared: str) -> dict[str, set[str]]:
                 elif t == "ORG":
                     add("ORG", ar)
                     if row["source_file"] == "sports/Clubs_key.json":
-                        for bare in _bare_club(ar):
+                        for bare in club_short_names(ar, _looks_nisba):
                             add("CLUB", bare)
                 elif t.startswith("NORP"):
                     add("NORP", ar)
