@@ -88,7 +88,8 @@ def clitic_variants_strip(key: str, min_rest: int = 3) -> list[tuple[str, int]]:
     return out
 
 
-_PARENTHESES = re.compile(r"\s*\(.*?\)\s*")
+#: a disambiguation in parentheses: ``نادي سلتيك (اسكتلندا)``
+PARENTHESES = re.compile(r"\s*\(.*?\)\s*")
 _CLUB_SUFFIX = re.compile(r" (الرياضي|الرياضية|لكرة القدم|للسيدات)$")
 
 
@@ -97,7 +98,7 @@ def club_short_names(title: str, is_nisba) -> list[str]:
     ``["السد القطري", "السد"]`` (without نادي, a disambiguation in parentheses or a trailing
     الرياضي/لكرة القدم; then also without a final nationality adjective, as ``is_nisba``
     decides). Empty for any other title. Shared by the KB build and the NER gazetteer."""
-    title = _PARENTHESES.sub(" ", title).strip()
+    title = PARENTHESES.sub(" ", title).strip()
     if not title.startswith("نادي "):
         return []
     bare = _CLUB_SUFFIX.sub("", title[len("نادي "):].strip())
@@ -108,4 +109,3 @@ def club_short_names(title: str, is_nisba) -> list[str]:
     if len(words) > 1 and is_nisba(words[-1]):
         out.append(" ".join(words[:-1]))
     return out
-

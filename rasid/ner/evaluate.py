@@ -105,13 +105,13 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--aqmar", action="store_true",
                     help="score on AQMAR (Arabic Wikipedia, never trained on) instead: PERS/LOC/ORG only")
     args = ap.parse_args(argv)
+    folder = os.path.join(shared_dir(), "data", "ner", "aqmar", "articles")
+    if args.aqmar and not os.path.isdir(folder):  # before the model takes seconds to load
+        print(f"rasid eval ner: AQMAR not found at {folder} (set RASID_SHARED)", file=sys.stderr)
+        return 2
     from . import load_tagger
     tagger = load_tagger(args.model_dir)
     if args.aqmar:
-        folder = os.path.join(shared_dir(), "data", "ner", "aqmar", "articles")
-        if not os.path.isdir(folder):
-            print(f"rasid eval ner: AQMAR not found at {folder} (set RASID_SHARED)", file=sys.stderr)
-            return 2
         res = evaluate_aqmar(folder, tagger)
         if args.json:
             print(json.dumps(res, indent=1))

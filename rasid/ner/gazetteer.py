@@ -11,16 +11,15 @@ import csv
 import os
 import re
 
-from rasid.kb.keys import club_short_names
+from rasid.kb.keys import PARENTHESES, club_short_names
 
 from .textnorm import normalize, tokenize
 
-_PAREN = re.compile(r"\s*\(.*?\)\s*")
 _ARABIC_ONLY = re.compile(r"^[\u0621-\u064a\s]+$")
 
 
 def _clean(name: str) -> str | None:
-    name = _PAREN.sub(" ", name).strip()
+    name = PARENTHESES.sub(" ", name).strip()
     toks = [normalize(t) for t in tokenize(name)]
     toks = [t for t in toks if t]
     if not toks or len(toks) > 6:

@@ -465,11 +465,15 @@ def load_teachers(directories: list[str], threads: int) -> list[Teacher]:
     return teachers
 
 
+def average_runs(runs: list[list[np.ndarray]]) -> list[np.ndarray]:
+    """Per-sentence posteriors of several encoders, averaged sentence by sentence."""
+    return [sum(ps) / len(ps) for ps in zip(*runs)]
+
+
 def teacher_posteriors(teachers: list[Teacher], sentences: list[list[str]]) -> list[np.ndarray]:
     """The fine-tuned encoders' per-word posteriors, averaged over the encoders (several
     fine-tuning seeds make a better teacher than one)."""
-    runs = [t.posteriors(sentences) for t in teachers]
-    return [sum(ps) / len(ps) for ps in zip(*runs)]
+    return average_runs([t.posteriors(sentences) for t in teachers])
 
 
 def cmd_score(a) -> int:
@@ -486,7 +490,7 @@ def cmd_score(a) -> int:
         for d, pe in zip(a.teacher, runs):
             f1 = score(gold, ensemble(pe, pc, 1.0))["micro"]["f1"]
             print(f"teacher {d} alone: micro F1 {f1:.4f}")
-    pe = [sum(ps) / len(ps) for ps in zip(*runs)]
+    pe = average_runs(runs)
     for w in (0.0, 0.4, 0.5, 0.6, 0.7, 1.0):
         f1 = score(gold, ensemble(pe, pc, w))["micro"]["f1"]
         print(f"teacher weight {w:.1f}: micro F1 {f1:.4f}" + {0.0: "  (CRF alone)", 1.0: "  (teacher alone)"}
