@@ -11,6 +11,7 @@ import re
 from itertools import chain
 
 from .textnorm import normalize, split_prefix, split_suffix, strip_conj, strip_punct
+from .topics import TopicModel
 
 
 def _wordset(text: str) -> set[str]:
@@ -79,7 +80,7 @@ class FeatureExtractor:
 
     def __init__(self, clusters_raw: dict | None = None, clusters_stem: dict | None = None,
                  gazetteer: dict | None = None, window: int = 2, max_cache: int = 500_000,
-                 memory: dict | None = None, mined: dict | None = None):
+                 memory: dict | None = None, mined: dict | None = None, topics: dict | None = None):
         self.cr = clusters_raw or {}
         self.cs = clusters_stem or {}
         g = gazetteer or {}
@@ -113,6 +114,10 @@ class FeatureExtractor:
             self.mem_spans.setdefault(toks[0], []).append((toks, typ))
         self.mem_spans = _by_second_word(self.mem_spans)
         self.mined = mined or {}
+        # what the passage around a sentence is about (rasid.ner.topics), conjoined with the
+        # word's gazetteer/trigger flags and coarse clusters: a city in a sports report is
+        # often a club, a brand in a technology report a product
+        self.topics = TopicModel(topics) if topics else None
         # words never propagated as single-token entities (triggers, frequent function words)
         self.stop = PER_TRIGGERS | ORG_TRIGGERS | LOC_TRIGGERS | MISC_TRIGGERS
         self.window = window
@@ -199,7 +204,9 @@ class FeatureExtractor:
         own.extend(gz)
         ctx.extend(gz)
         keys = (n, conj, stem)
-        res = (own, {o: [f"{o}:{f}" for f in ctx] for o in range(-self.window, self.window + 1) if o}, keys)
+        topical = gz + [f"cr0={cl[0]}" if cl is not None else "cr=none"] + ([f"cs0={cs[0]}"] if cs is not None else [])
+        res = (own, {o: [f"{o}:{f}" for f in ctx] for o in range(-self.window, self.window + 1) if o}, keys,
+               topical)
         if len(self._cache) < self.max_cache:
             self._cache[w] = res
         return res
@@ -241,14 +248,22 @@ class FeatureExtractor:
                     out[i + j].append(pre + "I" + best)
             i += max(matched, 1)
 
-    def sent_features(self, tokens: list[str]) -> list[list[str]]:
+    def passage_topics(self, sentences: list[list[str]]) -> list[str]:
+        """The topic of each sentence's passage (``""`` for all without a topic model);
+        ``sentences`` are consecutive sentences of one document."""
+        if self.topics is None:
+            return [""] * len(sentences)
+        tm = self.topics
+        return tm.passage_topics([tm.sentence_scores([self._type_feats(w)[2][2] for w in s]) for s in sentences])
+
+    def sent_features(self, tokens: list[str], topic: str = "") -> list[list[str]]:
         types = [self._type_feats(w) for w in tokens]
         spans = self._span_feats(types)
         L = len(tokens)
         W = self.window
         feats = []
         for i in range(L):
-            own, _, keys = types[i]
+            own, _, keys, topical = types[i]
             f = list(own)
             for o in range(-W, W + 1):
                 if o == 0:
@@ -274,6 +289,10 @@ class FeatureExtractor:
                     f.extend("-1:" + x for x in spans[i - 1])
             if i + 1 < L and spans[i + 1]:
                 f.extend("+1:" + x for x in spans[i + 1])
+            if topic:
+                f.append("tp=" + topic)
+                f.extend(f"tp{topic}|{x}" for x in topical)
+                f.extend(f"tp{topic}|{x}" for x in sp)
             feats.append(f)
         return feats
 

@@ -21,7 +21,12 @@ def make_extractor(model_dir: str, config: dict, memory: dict | None = None) -> 
     if config.get("mined"):
         from .mine import load as load_mined
         mined = load_mined(os.path.join(model_dir, "mined.tsv"))
-    return FeatureExtractor(cr, cs, gz, window=config.get("window", 2), memory=memory, mined=mined)
+    topics = None
+    if config.get("topics"):
+        from .topics import load as load_topics
+        topics = load_topics(os.path.join(model_dir, "topics.tsv"))
+    return FeatureExtractor(cr, cs, gz, window=config.get("window", 2), memory=memory, mined=mined,
+                            topics=topics)
 
 
 def fix_iob(tags: list[str]) -> list[str]:
@@ -51,25 +56,34 @@ class CRFTagger:
         self._tagger = pycrfsuite.Tagger()
         self._tagger.open(os.path.join(model_dir, "ner.crfsuite"))
 
-    def marginals(self, tokens: list[str], labels) -> list[list[float]]:
+    def marginals(self, tokens: list[str], labels, topic: str | None = None) -> list[list[float]]:
         """P(label at word i) for each word and each of ``labels`` (0.0 for a label the model
-        never saw), by forward-backward over the sentence."""
+        never saw), by forward-backward over the sentence (``topic``: that of its passage; by
+        default the sentence's own)."""
         if not tokens:
             return []
+        if topic is None:
+            topic = self.fx.passage_topics([tokens])[0]
         tg = self._tagger
         known = set(tg.labels())
-        tg.set(self.fx.sent_features(tokens))
+        tg.set(self.fx.sent_features(tokens, topic))
         return [[tg.marginal(lab, i) if lab in known else 0.0 for lab in labels] for i in range(len(tokens))]
 
-    def tag_one(self, tokens: list[str]) -> list[str]:
+    def tag_one(self, tokens: list[str], topic: str | None = None) -> list[str]:
+        """Tag one sentence (``topic``: that of its passage; by default the sentence's own)."""
         if not tokens:
             return []
-        return fix_iob(self._tagger.tag(self.fx.sent_features(tokens)))
+        if topic is None:
+            topic = self.fx.passage_topics([tokens])[0]
+        return fix_iob(self._tagger.tag(self.fx.sent_features(tokens, topic)))
 
     def tag(self, sentences: list[list[str]], propagate: bool | None = None) -> list[list[str]]:
-        """Tag sentences. Sentences passed in one call are treated as one document:
-        entity strings found with confidence are propagated to untagged repeats."""
-        out = [self.tag_one(list(s)) for s in sentences]
+        """Tag sentences. Sentences passed in one call are treated as one document: each is
+        tagged knowing what its passage is about, and entity strings found with confidence are
+        propagated to untagged repeats."""
+        sentences = [list(s) for s in sentences]
+        topics = self.fx.passage_topics(sentences)
+        out = [self.tag_one(s, tp) for s, tp in zip(sentences, topics)]
         if propagate is None:
             propagate = self.config.get("propagate", True)
         if propagate and len(sentences) > 1:

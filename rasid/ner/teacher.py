@@ -367,9 +367,14 @@ class Teacher:
 
 # ----------------------------------------------------------------- CRF + teacher ensemble
 
-def crf_marginals(crf, sentences: list[list[str]]) -> list[np.ndarray]:
-    """Per-word tag marginals of a :class:`~rasid.ner.tagger.CRFTagger`, columns in TAGS order."""
-    return [np.array(crf.marginals(s, TAGS), np.float32).reshape(len(s), len(TAGS)) for s in sentences]
+def crf_marginals(crf, sentences: list[list[str]], topics: list[str] | None = None) -> list[np.ndarray]:
+    """Per-word tag marginals of a :class:`~rasid.ner.tagger.CRFTagger`, columns in TAGS order
+    (``topics``: each sentence's passage topic; by default what the sentences, taken as one
+    document, are about)."""
+    if topics is None:
+        topics = crf.fx.passage_topics(sentences)
+    return [np.array(crf.marginals(s, TAGS, tp), np.float32).reshape(len(s), len(TAGS))
+            for s, tp in zip(sentences, topics)]
 
 
 def _iob_transitions() -> np.ndarray:
@@ -410,21 +415,26 @@ def ensemble(teacher_p: list[np.ndarray], crf_p: list[np.ndarray], weight: float
 
 # --------------------------------------------------------------------- news sentences
 
-def news_sentences(shared: str, seed: int = 13, min_len: int = 6, max_len: int = 60, quiet: bool = True):
+def news_sentences(shared: str, seed: int = 13, min_len: int = 6, max_len: int = 60, quiet: bool = True,
+                   topics=None) -> list[tuple[list[str], str]]:
     """Distinct sentences of the shared news (rasid's own tokenizer), in a seeded random
-    order so that any prefix is a sample across outlets and topics."""
+    order so that any prefix is a sample across outlets and topics, each with the topic of its
+    passage in its article when ``topics`` (a :class:`~rasid.ner.topics.TopicModel`) is given
+    (``""`` otherwise): the CRF tags a sentence knowing what its passage is about."""
     import re
 
     from rasid.cli.progress import progress
     from rasid.text.tokenize import tokenize
 
     from .clusters import _SENT_SPLIT, iter_texts
+    from .topics import stem
 
     arabic = re.compile(r"[\u0621-\u064a]")
     seen, out = set(), []
     for text in progress(iter_texts(shared), quiet=quiet, desc="teacher: reading news sentences"):
-        for s in _SENT_SPLIT.split(text):
-            toks = [t.text for t in tokenize(s)]
+        sents = [toks for toks in ([t.text for t in tokenize(s)] for s in _SENT_SPLIT.split(text)) if toks]
+        keep = []
+        for i, toks in enumerate(sents):
             if not min_len <= len(toks) <= max_len:
                 continue
             if sum(1 for w in toks if arabic.search(w)) < 0.7 * len(toks):
@@ -432,7 +442,12 @@ def news_sentences(shared: str, seed: int = 13, min_len: int = 6, max_len: int =
             key = " ".join(toks)
             if key not in seen:
                 seen.add(key)
-                out.append(toks)
+                keep.append(i)
+        if not keep:
+            continue
+        tps = topics.passage_topics([topics.sentence_scores([stem(w) for w in s]) for s in sents]) if topics \
+            else [""] * len(sents)
+        out.extend((sents[i], tps[i]) for i in keep)
     random.Random(seed).shuffle(out)
     return out
 
@@ -503,22 +518,28 @@ def cmd_label(a) -> int:
 
     teachers = load_teachers(a.teacher, a.threads)
     crf = CRFTagger(a.crf)
-    sents = news_sentences(a.shared or shared_dir(), seed=a.seed, quiet=False)[:a.n]
-    if not sents:
+    pairs = news_sentences(a.shared or shared_dir(), seed=a.seed, quiet=False, topics=crf.fx.topics)[:a.n]
+    if not pairs:
         print(f"teacher: no news sentences under {a.shared or shared_dir()}/data/news", file=sys.stderr)
         return 2
+    sents, topics = [p[0] for p in pairs], [p[1] for p in pairs]
     t0, done = time.time(), 0
     tmp = a.output + ".part"
     with open(tmp, "w", encoding="utf-8") as out:
         for i in range(0, len(sents), 1000):
-            block = sents[i:i + 1000]
-            for s, tags in zip(block, ensemble(teacher_posteriors(teachers, block), crf_marginals(crf, block),
-                                               a.weight)):
+            block, block_topics = sents[i:i + 1000], topics[i:i + 1000]
+            for s, tags in zip(block, ensemble(teacher_posteriors(teachers, block),
+                                               crf_marginals(crf, block, block_topics), a.weight)):
                 out.writelines(f"{w}\t{t}\n" for w, t in zip(s, tags))
                 out.write("\n")
             done += sum(len(s) for s in block)
             print(f"teacher: labelled {i + len(block)}/{len(sents)} sentences, {done} tokens "
                   f"({done / (time.time() - t0):.0f} tokens/s)", file=sys.stderr, flush=True)
+    if crf.fx.topics is not None:
+        # the passage topics, one line per silver sentence: rasid train ner --silver reads them
+        with open(a.output + ".topics.part", "w", encoding="utf-8") as out:
+            out.writelines(tp + "\n" for tp in topics)
+        os.replace(a.output + ".topics.part", a.output + ".topics")
     os.replace(tmp, a.output)
     return 0
 

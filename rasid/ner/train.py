@@ -20,6 +20,7 @@ import time
 from .conll import read_conll_file
 from .paths import MODEL_DIR, anercorp, shared_dir
 from .tagger import LABELS
+from .topics import TOPICS
 
 SEED = 13
 
@@ -33,13 +34,16 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--eval-dev", action="store_true", help="score on dev after training")
     ap.add_argument("--out", default=str(MODEL_DIR), help="model directory to write")
     ap.add_argument("--clusters-dir", default=str(MODEL_DIR),
-                    help="where the news-derived clusters_raw.tsv / clusters_stem.tsv / mined.tsv are read from")
+                    help="where the news-derived clusters_raw.tsv / clusters_stem.tsv / mined.tsv / topics.tsv "
+                         "are read from")
     ap.add_argument("--clusters-from-news", action="store_true",
                     help="rebuild the word clusters from the shared news first (needs gensim, scikit-learn)")
     ap.add_argument("--no-clusters", action="store_true")
     ap.add_argument("--no-mined", action="store_true",
                     help="do not use mined.tsv (trigger-pattern name evidence from the news)")
     ap.add_argument("--no-gazetteer", action="store_true")
+    ap.add_argument("--no-topics", action="store_true",
+                    help="do not use topics.tsv (what each sentence's passage is about; rasid.ner.topics)")
     ap.add_argument("--no-memory", action="store_true",
                     help="disable seen-entity memory features (jackknifed over --folds)")
     ap.add_argument("--folds", type=int, default=5)
@@ -56,6 +60,9 @@ def main(argv: list[str] | None = None) -> int:
                     help="also train on these machine-tagged sentences (written by "
                          "rasid train ner-teacher label); they get the full gold entity memory")
     ap.add_argument("--silver-n", type=int, default=0, metavar="N", help="use only the first N silver sentences")
+    ap.add_argument("--silver-topics", default=None, metavar="FILE",
+                    help="the topic of each silver sentence's passage in its article, one line per sentence "
+                         "(default: CONLL.topics when it exists, as rasid train ner-teacher label writes it)")
     ap.add_argument("--seed", type=int, default=SEED)
     args = ap.parse_args(argv)
     silver = []
@@ -67,6 +74,21 @@ def main(argv: list[str] | None = None) -> int:
         except (OSError, UnicodeDecodeError) as e:
             ap.error(f"--silver {args.silver}: {e}")
         silver = silver[:args.silver_n or None]
+        topics_path = args.silver_topics or (args.silver + ".topics" if os.path.exists(args.silver + ".topics")
+                                             else None)
+        args.silver_topics = None
+        if topics_path:
+            try:
+                with open(topics_path, encoding="utf-8") as fh:
+                    args.silver_topics = [line.strip() for line in fh][:len(silver)]
+            except (OSError, UnicodeDecodeError) as e:
+                ap.error(f"--silver-topics {topics_path}: {e}")
+            if len(args.silver_topics) != len(silver) or not set(args.silver_topics) <= set(TOPICS) | {""}:
+                ap.error(f"--silver-topics {topics_path}: want one of {', '.join(TOPICS)} (or an empty line) "
+                         f"for each of the {len(silver)} silver sentences")
+        elif not args.no_topics:
+            print(f"warning: no {args.silver}.topics: the silver sentences are trained without their passage "
+                  "topic (rasid train ner-teacher label writes it)", file=sys.stderr)
         bad = {t for _, tags in silver for t in tags} - set(LABELS)
         if not silver or bad:
             ap.error(f"--silver {args.silver}: " + (f"unknown tags {sorted(bad)[:5]}" if bad else "no sentences"))
@@ -83,17 +105,22 @@ def main(argv: list[str] | None = None) -> int:
         if not args.no_mined:
             from .mine import main as mine_main
             mine_main(["--out", args.out])
+        if not args.no_topics:
+            from .topics import main as topics_main
+            topics_main(["--out", args.out])
         args.clusters_dir = args.out
     if not args.no_clusters and os.path.abspath(args.clusters_dir) != os.path.abspath(args.out):
         for name in ("clusters_raw.tsv", "clusters_stem.tsv"):
             shutil.copyfile(os.path.join(args.clusters_dir, name), os.path.join(args.out, name))
         if not args.no_mined:
             shutil.copyfile(os.path.join(args.clusters_dir, "mined.tsv"), os.path.join(args.out, "mined.tsv"))
+    if not args.no_topics and os.path.abspath(args.clusters_dir) != os.path.abspath(args.out):
+        shutil.copyfile(os.path.join(args.clusters_dir, "topics.tsv"), os.path.join(args.out, "topics.tsv"))
     if not args.no_gazetteer:
         write_gaz(build_gaz(shared), os.path.join(args.out, "gazetteer.tsv"))
     config = {"window": args.window, "clusters": not args.no_clusters,
               "gazetteer": not args.no_gazetteer, "memory": not args.no_memory,
-              "mined": not args.no_mined,
+              "mined": not args.no_mined, "topics": not args.no_topics,
               # provenance only: the L-BFGS options the model was trained with
               "training": {"c1": args.c1, "c2": args.c2, "max_iter": args.max_iter}}
     if silver:  # provenance only: the tagger does not read it
@@ -133,10 +160,12 @@ def fit(data, out: str, config: dict, args, silver=()) -> str:
     t0 = time.time()
     trainer = pycrfsuite.Trainer(verbose=False)
     memory = None
+    # the gold data is in document order: each sentence's passage is its neighbours there
+    topics = make_extractor(out, config).passage_topics([t for t, _ in data])
     if args.no_memory:
         fx = make_extractor(out, config)
-        for toks, tags in data:
-            trainer.append(fx.sent_features(toks), tags)
+        for (toks, tags), tp in zip(data, topics):
+            trainer.append(fx.sent_features(toks, tp), tags)
     else:
         # jackknife: features of fold k use the entity memory of the other folds
         memory = build_memory(data)
@@ -146,13 +175,14 @@ def fit(data, out: str, config: dict, args, silver=()) -> str:
         for k in range(K):
             lo, hi = bounds[k], bounds[k + 1]
             fx = make_extractor(out, config, memory=build_memory(data[:lo] + data[hi:]))
-            for toks, tags in data[lo:hi]:
-                trainer.append(fx.sent_features(toks), tags)
+            for (toks, tags), tp in zip(data[lo:hi], topics[lo:hi]):
+                trainer.append(fx.sent_features(toks, tp), tags)
     if silver:
         # machine-tagged news: none of it is in the gold memory, so it sees all of it, as new text does
         fx = make_extractor(out, config, memory=memory)
-        for toks, tags in silver:
-            trainer.append(fx.sent_features(toks), tags)
+        silver_topics = getattr(args, "silver_topics", None) or [""] * len(silver)  # their passage topics
+        for (toks, tags), tp in zip(silver, silver_topics):
+            trainer.append(fx.sent_features(toks, tp), tags)
     trainer.set_params({"c1": args.c1, "c2": args.c2, "max_iterations": args.max_iter,
                         "feature.possible_transitions": True})
     print(f"features extracted for {len(data)} + {len(silver)} silver sentences in {time.time() - t0:.1f}s; training...",
