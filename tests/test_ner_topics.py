@@ -67,6 +67,12 @@ def test_build_learns_topics_from_section_labels(tmp_path):
     assert "" not in model  # "ـ" (a tatweel) has no stem
 
 
+def test_build_without_the_corpus_says_so(tmp_path, capsys):
+    assert T.main(["--shared", str(tmp_path), "--out", str(tmp_path)]) == 2
+    assert "no labelled ANT articles under " + str(tmp_path) in capsys.readouterr().err
+    assert not (tmp_path / "topics.tsv").exists()
+
+
 def test_news_sentences_carry_the_topic_of_their_article(tmp_path):
     from rasid.ner.teacher import news_sentences
 

@@ -31,16 +31,25 @@ _SENT_SPLIT = re.compile(r"[\n\r]+|(?<=[.!?\u061f])\s+")
 KS = (64, 256, 1024, 4096)
 
 
-def iter_texts(shared: str):
+def ant_records(shared: str):
+    """The ANT corpus's article records (dicts), in file order; none when it is absent."""
     ant = os.path.join(shared, "data/news/ant/ant_multisource_v2.1.jsonl.gz")
     if os.path.exists(ant):
         with gzip.open(ant, "rt", encoding="utf-8") as fh:
             for line in fh:
                 try:
-                    d = json.loads(line)
+                    yield json.loads(line)
                 except ValueError:
                     continue
-                yield (d.get("title") or "") + "\n" + (d.get("text") or "")
+
+
+def article_text(d: dict) -> str:
+    return (d.get("title") or "") + "\n" + (d.get("text") or "")
+
+
+def iter_texts(shared: str):
+    for d in ant_records(shared):
+        yield article_text(d)
     for z in sorted(glob.glob(os.path.join(shared, "data/news/saudinewsnet/*.zip"))):
         with zipfile.ZipFile(z) as zf:
             for name in zf.namelist():

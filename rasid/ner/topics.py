@@ -14,8 +14,6 @@ Runtime needs only the stdlib; the model is a small TSV in the NER model directo
 from __future__ import annotations
 
 import argparse
-import gzip
-import json
 import math
 import os
 import sys
@@ -38,16 +36,12 @@ def stem(word: str) -> str:
 
 
 def _ant_articles(shared: str):
-    path = os.path.join(shared, "data/news/ant/ant_multisource_v2.1.jsonl.gz")
-    with gzip.open(path, "rt", encoding="utf-8") as fh:
-        for line in fh:
-            try:
-                d = json.loads(line)
-            except ValueError:
-                continue
-            topic = _SECTION.get(d.get("cat"))
-            if topic:
-                yield topic, (d.get("title") or "") + "\n" + (d.get("text") or "")
+    from .clusters import ant_records, article_text
+
+    for d in ant_records(shared):
+        topic = _SECTION.get(d.get("cat"))
+        if topic:
+            yield topic, article_text(d)
 
 
 def build(shared: str, alpha: float = 1.0) -> dict[str, list[float]]:
@@ -80,16 +74,10 @@ def write(model: dict[str, list[float]], path: str) -> None:
 
 
 def load(path: str) -> dict[str, tuple[float, ...]]:
-    model: dict[str, tuple[float, ...]] = {}
-    if not os.path.exists(path):
-        return model
-    with open(path, encoding="utf-8") as fh:
-        for line in fh:
-            if line.startswith("#"):
-                continue
-            parts = line.rstrip("\n").split("\t")
-            model[parts[0]] = tuple(float(x) for x in parts[1:])
-    return model
+    """topics.tsv as written by :func:`write` (``{}`` when there is none)."""
+    from .features import load_clusters  # the same stem<TAB>values table
+
+    return {w: tuple(float(x) for x in v) for w, v in load_clusters(path).items()}
 
 
 class TopicModel:
@@ -137,6 +125,10 @@ def main(argv: list[str] | None = None) -> int:
     a = ap.parse_args(argv)
     shared = a.shared or shared_dir()
     model = build(shared)
+    if not model:
+        print(f"topics: no labelled ANT articles under {shared}/data/news/ant", file=sys.stderr)
+        return 2
+    os.makedirs(a.out, exist_ok=True)
     path = os.path.join(a.out, "topics.tsv")
     write(model, path)
     print(f"topics: {len(model)} stems -> {path}", file=sys.stderr)
