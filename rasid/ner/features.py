@@ -123,6 +123,8 @@ class FeatureExtractor:
         self.window = window
         self.max_cache = max_cache
         self._cache: dict[str, tuple] = {}
+        # topic -> word -> the word's topic-conjoined features
+        self._topic_cache: dict[str, dict[str, list[str]]] = {}
 
     def prewarm(self, n: int = 20000) -> None:
         """Precompute the per-type features of the n most frequent news words (the cluster
@@ -262,6 +264,7 @@ class FeatureExtractor:
         L = len(tokens)
         W = self.window
         feats = []
+        tcache = self._topic_cache.setdefault(topic, {}) if topic else None
         for i in range(L):
             own, _, keys, topical = types[i]
             f = list(own)
@@ -290,9 +293,14 @@ class FeatureExtractor:
             if i + 1 < L and spans[i + 1]:
                 f.extend("+1:" + x for x in spans[i + 1])
             if topic:
-                f.append("tp=" + topic)
-                f.extend(f"tp{topic}|{x}" for x in topical)
-                f.extend(f"tp{topic}|{x}" for x in sp)
+                tf = tcache.get(tokens[i])
+                if tf is None:
+                    tf = ["tp=" + topic] + [f"tp{topic}|{x}" for x in topical]
+                    if len(tcache) < self.max_cache:
+                        tcache[tokens[i]] = tf
+                f.extend(tf)
+                if sp:
+                    f.extend(f"tp{topic}|{x}" for x in sp)
             feats.append(f)
         return feats
 
