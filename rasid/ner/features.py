@@ -255,8 +255,8 @@ class FeatureExtractor:
         ``sentences`` are consecutive sentences of one document."""
         if self.topics is None:
             return [""] * len(sentences)
-        tm = self.topics
-        return tm.passage_topics([tm.sentence_scores([self._type_feats(w)[2][2] for w in s]) for s in sentences])
+        tm, tf = self.topics, self._type_feats
+        return tm.passage_topics([tm.sentence_scores([tf(w)[2][2] for w in s]) for s in sentences])
 
     def sent_features(self, tokens: list[str], topic: str = "") -> list[list[str]]:
         types = [self._type_feats(w) for w in tokens]

@@ -87,14 +87,8 @@ class TopicModel:
         self._zero = (0.0,) * len(TOPICS)
 
     def sentence_scores(self, stems: list[str]) -> list[float]:
-        acc = [0.0] * len(TOPICS)
-        get = self.model.get
-        for s in stems:
-            v = get(s)
-            if v is not None:
-                for i, x in enumerate(v):
-                    acc[i] += x
-        return acc
+        known = [v for v in map(self.model.get, stems) if v is not None]
+        return [sum(col) for col in zip(*known)] if known else list(self._zero)
 
     def passage_topics(self, per_sentence: list[list[float]]) -> list[str]:
         """The topic of each sentence's passage: the argmax of its summed scores with those of
