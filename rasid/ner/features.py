@@ -255,8 +255,8 @@ class FeatureExtractor:
         ``sentences`` are consecutive sentences of one document."""
         if self.topics is None:
             return [""] * len(sentences)
-        tm, tf = self.topics, self._type_feats
-        return tm.passage_topics([tm.sentence_scores([tf(w)[2][2] for w in s]) for s in sentences])
+        tf = self._type_feats
+        return self.topics.topics_of(sentences, lambda w: tf(w)[2][2])
 
     def sent_features(self, tokens: list[str], topic: str = "") -> list[list[str]]:
         types = [self._type_feats(w) for w in tokens]

@@ -427,7 +427,6 @@ def news_sentences(shared: str, seed: int = 13, min_len: int = 6, max_len: int =
     from rasid.text.tokenize import tokenize
 
     from .clusters import _SENT_SPLIT, iter_texts
-    from .topics import stem
 
     arabic = re.compile(r"[\u0621-\u064a]")
     seen, out = set(), []
@@ -445,8 +444,7 @@ def news_sentences(shared: str, seed: int = 13, min_len: int = 6, max_len: int =
                 keep.append(i)
         if not keep:
             continue
-        tps = topics.passage_topics([topics.sentence_scores([stem(w) for w in s]) for s in sents]) if topics \
-            else [""] * len(sents)
+        tps = topics.topics_of(sents) if topics else [""] * len(sents)
         out.extend((sents[i], tps[i]) for i in keep)
     random.Random(seed).shuffle(out)
     return out

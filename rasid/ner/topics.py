@@ -90,6 +90,11 @@ class TopicModel:
         known = [v for v in map(self.model.get, stems) if v is not None]
         return [sum(col) for col in zip(*known)] if known else list(self._zero)
 
+    def topics_of(self, sentences: list[list[str]], stem_of=stem) -> list[str]:
+        """The passage topic of each of ``sentences`` (consecutive sentences of one document);
+        ``stem_of`` maps a word to its stem (the tagger passes its cached one)."""
+        return self.passage_topics([self.sentence_scores([stem_of(w) for w in s]) for s in sentences])
+
     def passage_topics(self, per_sentence: list[list[float]]) -> list[str]:
         """The topic of each sentence's passage: the argmax of its summed scores with those of
         up to ``context`` sentences either side (running sums, so linear in the sentences);

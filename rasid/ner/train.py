@@ -65,7 +65,7 @@ def main(argv: list[str] | None = None) -> int:
                          "(default: CONLL.topics when it exists, as rasid train ner-teacher label writes it)")
     ap.add_argument("--seed", type=int, default=SEED)
     args = ap.parse_args(argv)
-    silver = []
+    silver, silver_topics = [], None
     if args.silver:
         if args.cv:
             ap.error("--silver with --cv: the silver tagger saw every fold; cross-validate without it")
@@ -76,14 +76,13 @@ def main(argv: list[str] | None = None) -> int:
         silver = silver[:args.silver_n or None]
         topics_path = args.silver_topics or (args.silver + ".topics" if os.path.exists(args.silver + ".topics")
                                              else None)
-        args.silver_topics = None
         if topics_path:
             try:
                 with open(topics_path, encoding="utf-8") as fh:
-                    args.silver_topics = [line.strip() for line in fh][:len(silver)]
+                    silver_topics = [line.strip() for line in fh][:len(silver)]
             except (OSError, UnicodeDecodeError) as e:
                 ap.error(f"--silver-topics {topics_path}: {e}")
-            if len(args.silver_topics) != len(silver) or not set(args.silver_topics) <= set(TOPICS) | {""}:
+            if len(silver_topics) != len(silver) or not set(silver_topics) <= set(TOPICS) | {""}:
                 ap.error(f"--silver-topics {topics_path}: want one of {', '.join(TOPICS)} (or an empty line) "
                          f"for each of the {len(silver)} silver sentences")
         elif not args.no_topics:
@@ -136,7 +135,7 @@ def main(argv: list[str] | None = None) -> int:
         data += read_conll_file(dev_path)
     if args.cv:
         return cross_validate(data, args.out, config, args)
-    fit(data, args.out, config, args, silver=silver)
+    fit(data, args.out, config, args, silver=silver, silver_topics=silver_topics)
     if args.eval_dev:
         from .evaluate import evaluate_file
         evaluate_file(dev_path, CRFTagger(args.out))
@@ -149,9 +148,9 @@ def fold_bounds(n: int, k: int) -> list[int]:
     return [round(n * i / k) for i in range(k + 1)]
 
 
-def fit(data, out: str, config: dict, args, silver=()) -> str:
-    """Train the CRF on ``data`` (plus ``silver`` sentences) with the feature files in ``out``;
-    returns the model path."""
+def fit(data, out: str, config: dict, args, silver=(), silver_topics=None) -> str:
+    """Train the CRF on ``data`` (plus ``silver`` sentences, with their passage topics when
+    known) with the feature files in ``out``; returns the model path."""
     import pycrfsuite
 
     from .features import build_memory, write_memory
@@ -160,10 +159,10 @@ def fit(data, out: str, config: dict, args, silver=()) -> str:
     t0 = time.time()
     trainer = pycrfsuite.Trainer(verbose=False)
     memory = None
+    fx = make_extractor(out, config)
     # the gold data is in document order: each sentence's passage is its neighbours there
-    topics = make_extractor(out, config).passage_topics([t for t, _ in data])
+    topics = fx.passage_topics([t for t, _ in data])
     if args.no_memory:
-        fx = make_extractor(out, config)
         for (toks, tags), tp in zip(data, topics):
             trainer.append(fx.sent_features(toks, tp), tags)
     else:
@@ -180,8 +179,7 @@ def fit(data, out: str, config: dict, args, silver=()) -> str:
     if silver:
         # machine-tagged news: none of it is in the gold memory, so it sees all of it, as new text does
         fx = make_extractor(out, config, memory=memory)
-        silver_topics = getattr(args, "silver_topics", None) or [""] * len(silver)  # their passage topics
-        for (toks, tags), tp in zip(silver, silver_topics):
+        for (toks, tags), tp in zip(silver, silver_topics or [""] * len(silver)):
             trainer.append(fx.sent_features(toks, tp), tags)
     trainer.set_params({"c1": args.c1, "c2": args.c2, "max_iterations": args.max_iter,
                         "feature.possible_transitions": True})
