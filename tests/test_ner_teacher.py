@@ -53,8 +53,8 @@ def test_several_teachers_are_averaged_per_word():
         def __init__(self, rows):
             self.rows = rows
 
-        def posteriors(self, sentences):
-            assert sentences == [["a", "b"]]
+        def posteriors(self, sentences, contexts=None):
+            assert sentences == [["a", "b"]] and contexts is None
             return [_probs(self.rows)]
 
     # one encoder is sure of ORG, the other leans PERS: the average keeps both in view
@@ -90,6 +90,22 @@ def test_sentencepiece_viterbi_prefers_whole_pieces():
     assert spm.word("x") == (3, 0)             # unknown character -> <unk>
     ids, first = spm.encode(["وواشنطن", "واشنطن"])
     assert ids == [1, 11, 12, 10, 2] and first == [1, 3]
+
+
+def test_context_pieces_are_read_but_not_tagged():
+    """A context-reading teacher sees the neighbouring sentences' pieces around the sentence;
+    the words it tags (their first pieces) are the sentence's own."""
+    pieces = {"\u2581أ": 5, "\u2581ب": 6, "\u2581ج": 7, "\u2581د": 8, "\u2581ه": 9}
+    spm = T.SentencePiece(pieces, np.zeros(12, np.float32), {}, unk=0, bos=1, eos=2, pad=3)
+    doc = [["أ", "ب"], ["ج"], ["د", "ه", "أ"]]
+    assert T.neighbour_context(spm, doc, 1, 1) == ([6], [8])       # the nearest piece either side
+    assert T.neighbour_context(spm, doc, 1, 8) == ([5, 6], [8, 9, 5])
+    assert T.neighbour_context(spm, doc, 2, 2) == ([6, 7], [])     # across two sentences, none after the last
+    assert T.neighbour_context(spm, doc, 0, 0) == ([], [])
+    ids, first = spm.encode(["ج"], left=[5, 6], right=[8])
+    assert ids == [1, 5, 6, 7, 8, 2] and first == [3]
+    # the news sentences' neighbours, flattened the same way
+    assert T.flat_context(((["أ"], ["ب", "ج"]), (["د"],))) == (["أ", "ب", "ج"], ["د"])
 
 
 def test_sentencepiece_applies_the_normalization_map():

