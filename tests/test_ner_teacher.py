@@ -97,11 +97,11 @@ def test_context_pieces_are_read_but_not_tagged():
     the words it tags (their first pieces) are the sentence's own."""
     pieces = {"\u2581أ": 5, "\u2581ب": 6, "\u2581ج": 7, "\u2581د": 8, "\u2581ه": 9}
     spm = T.SentencePiece(pieces, np.zeros(12, np.float32), {}, unk=0, bos=1, eos=2, pad=3)
-    doc = [["أ", "ب"], ["ج"], ["د", "ه", "أ"]]
-    assert T.neighbour_context(spm, doc, 1, 1) == ([6], [8])       # the nearest piece either side
-    assert T.neighbour_context(spm, doc, 1, 8) == ([5, 6], [8, 9, 5])
-    assert T.neighbour_context(spm, doc, 2, 2) == ([6, 7], [])     # across two sentences, none after the last
-    assert T.neighbour_context(spm, doc, 0, 0) == ([], [])
+    doc = [spm.ids_of(s) for s in [["أ", "ب"], ["ج"], ["د", "ه", "أ"]]]
+    assert T.neighbour_context(doc, 1, 1) == ([6], [8])       # the nearest piece either side
+    assert T.neighbour_context(doc, 1, 8) == ([5, 6], [8, 9, 5])
+    assert T.neighbour_context(doc, 2, 2) == ([6, 7], [])     # across two sentences, none after the last
+    assert T.neighbour_context(doc, 0, 0) == ([], [])
     ids, first = spm.encode(["ج"], left=[5, 6], right=[8])
     assert ids == [1, 5, 6, 7, 8, 2] and first == [3]
     # the news sentences' neighbours, flattened the same way

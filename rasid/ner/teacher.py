@@ -185,22 +185,23 @@ class SentencePiece:
         return ids, first
 
 
-def neighbour_context(spm: SentencePiece, sentences: list[list[str]], k: int, n: int) -> tuple[list[int], list[int]]:
+def neighbour_context(pieces: list[list[int]], k: int, n: int) -> tuple[list[int], list[int]]:
     """The last ``n`` pieces before sentence ``k`` and the first ``n`` after it, from the
-    neighbouring sentences of the same document (FLERT-style document context)."""
+    neighbouring sentences of the same document (``pieces``: each sentence's piece ids;
+    FLERT-style document context)."""
     if n <= 0:
         return [], []
     left: list[int] = []
     j = k - 1
     while j >= 0 and len(left) < n:
-        left = spm.ids_of(sentences[j]) + left
+        left = pieces[j] + left
         j -= 1
     right: list[int] = []
     j = k + 1
-    while j < len(sentences) and len(right) < n:
-        right += spm.ids_of(sentences[j])
+    while j < len(pieces) and len(right) < n:
+        right += pieces[j]
         j += 1
-    return left[-n:] if len(left) > n else left, right[:n]
+    return left[-n:], right[:n]
 
 
 # ------------------------------------------------------------------------ the network
@@ -348,14 +349,11 @@ class Teacher:
     def _contexts(self, sentences, contexts) -> list[tuple[list[int], list[int]]]:
         if not self.context:
             return [((), ())] * len(sentences)
-        if contexts is None:  # consecutive sentences of one document
-            return [neighbour_context(self.spm, sentences, k, self.context) for k in range(len(sentences))]
-        n = self.context
-        out = []
-        for left, right in contexts:
-            lp, rp = self.spm.ids_of(left), self.spm.ids_of(right)
-            out.append((lp[-n:] if len(lp) > n else lp, rp[:n]))
-        return out
+        n, ids_of = self.context, self.spm.ids_of
+        if contexts is None:  # consecutive sentences of one document: each encoded once
+            pieces = [ids_of(s) for s in sentences]
+            return [neighbour_context(pieces, k, n) for k in range(len(sentences))]
+        return [(ids_of(left)[-n:], ids_of(right)[:n]) for left, right in contexts]
 
     def posteriors(self, sentences: list[list[str]], budget: int = 6000,
                    contexts: list[tuple[list[str], list[str]]] | None = None) -> list[np.ndarray]:
